@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Each C library is a thin system-library target: a modulemap, one shim header, pkg-config and the
+/// Debian package that provides it. Only the Swift wrappers in AutoconfKit/Net and AutoconfKit/Support
+/// import these modules.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "autoconf",
+    products: [
+        .library(name: "AutoconfKit", targets: ["AutoconfKit"]),
+        .executable(name: "autoconf", targets: ["autoconf"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: "libxml2-dev"),
+        systemLibrary("CLibIDN2", pkgConfig: "libidn2", apt: "libidn2-dev"),
+        systemLibrary("CLibPSL", pkgConfig: "libpsl", apt: "libpsl-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CCares", pkgConfig: "libcares", apt: "libc-ares-dev"),
+
+        // Build-time tool + plugin that embed Providers/*.xml into the library as Swift source,
+        // so an installed binary copied anywhere still knows every bundled provider.
+        .executableTarget(name: "ProviderEmbedder", path: "Sources/ProviderEmbedder"),
+        .plugin(
+            name: "EmbedProviders",
+            capability: .buildTool(),
+            dependencies: ["ProviderEmbedder"],
+            path: "Plugins/EmbedProviders"
+        ),
+
+        .target(
+            name: "AutoconfKit",
+            dependencies: ["CLibXML2", "CLibIDN2", "CLibPSL", "CCurl", "CCares"],
+            plugins: ["EmbedProviders"]
+        ),
+        .executableTarget(
+            name: "autoconf",
+            dependencies: [
+                "AutoconfKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "AutoconfBenchmarks",
+            dependencies: ["AutoconfKit"],
+            path: "Benchmarks/AutoconfBenchmarks"
+        ),
+        .target(name: "AutoconfTestSupport", dependencies: ["AutoconfKit"], path: "Tests/AutoconfTestSupport"),
+        .testTarget(name: "AutoconfKitTests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
+        .testTarget(name: "AutoconfCLITests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
+    ]
+)

@@ -1,0 +1,46 @@
+/// Applied by the resolver to every candidate from every plugin, so no source (built-in or an
+/// embedding tool's) can hand a front end an unexpanded placeholder or an invalid hostname:
+/// placeholders are expanded everywhere, servers whose hostname, port or URL fail validation are
+/// dropped, the preferred incoming protocol is moved first, and unencrypted servers lower trust.
+struct CandidateSanitizer: Sendable {
+    let placeholders: Placeholders
+    let preferredIncoming: ServerType
+
+    init(query: LookupQuery, preferredIncoming: ServerType) {
+        placeholders = Placeholders(email: query.email, realName: query.realName)
+        self.preferredIncoming = preferredIncoming
+    }
+
+    /// nil when nothing usable remains.
+    func sanitize(_ candidate: Candidate) -> Candidate? {
+        var configuration = placeholders.expand(candidate.configuration)
+        configuration.incoming = configuration.incoming.filter(isValid)
+        configuration.outgoing = configuration.outgoing.filter(isValid)
+        configuration = configuration.preferring(preferredIncoming)
+        guard configuration.isUsable else { return nil }
+        var result = candidate
+        result.configuration = configuration
+        let chosen = [configuration.incoming.first, configuration.outgoing.first].compactMap { $0 }
+        if chosen.contains(where: { $0.socketType == .plain }) {
+            result.trust = result.trust.adding(.unencrypted)
+        }
+        var domains = result.provenance.registrableDomains
+        for host in (configuration.incoming + configuration.outgoing).compactMap(\.hostname) {
+            let domain = PublicSuffix.registrableDomain(of: host)
+            if !domains.contains(domain) { domains.append(domain) }
+        }
+        result.provenance.registrableDomains = domains
+        return result
+    }
+
+    private func isValid(_ server: Server) -> Bool {
+        if let hostname = server.hostname {
+            guard Hostname.isValid(hostname) else { return false }
+            guard let port = server.port, (1...65535).contains(port) else { return false }
+            if server.socketType == nil { return false }
+            return true
+        }
+        if let url = server.url { return URLCheck.problem(url) == nil }
+        return false
+    }
+}

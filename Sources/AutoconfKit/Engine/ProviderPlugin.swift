@@ -1,0 +1,72 @@
+/// The discovery contract. A plugin receives the query and the shared services, and returns the
+/// configurations it found (as ranked candidates) or says why it found none. The resolver knows no
+/// plugin by name: built-in sources and an embedding tool's own plugins use this same protocol.
+///
+/// ```swift
+/// struct CompanyDirectoryPlugin: ProviderPlugin {
+///     let name = "company-directory"
+///     let summary = "Our staff domains"
+///     func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+///         guard query.email.domain == "example.com" else { return .notFound("not a staff domain") }
+///         return .found([Candidate(configuration: ..., trust: .trusted,
+///                                  provenance: context.provenance(source: "directory", channel: .bundled))])
+///     }
+/// }
+/// ```
+public protocol ProviderPlugin: Sendable {
+    /// Stable identifier used by `--plugins` and in provenance (lowercase, dashes).
+    var name: String { get }
+    /// One line for `--help` and `autoconf plugins`.
+    var summary: String { get }
+    /// The best trust this plugin can ever produce. The resolver stops waiting for a plugin once a
+    /// result it cannot beat is in, so a plugin that can only produce `confirm` results (plain HTTP,
+    /// guesses) should say so.
+    var bestPossibleTrust: Trust.Level { get }
+    /// True for plugins that need the network; `--offline` skips them.
+    var needsNetwork: Bool { get }
+
+    /// Looks up settings. Throw `PluginFailure` for a failure worth reporting; honour cancellation
+    /// (`Task.checkCancellation()`, or cancellable I/O) and `context.deadline`.
+    func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome
+}
+
+extension ProviderPlugin {
+    public var bestPossibleTrust: Trust.Level { .trusted }
+    public var needsNetwork: Bool { true }
+}
+
+/// What a plugin answers.
+public enum PluginOutcome: Sendable {
+    /// One or more configurations, best first.
+    case found([Candidate])
+    /// The source answered and has nothing for this address (the reason is shown with `-v`).
+    case notFound(String)
+    /// The provider is known and offers no standard protocol; the explanation is shown to the user.
+    case unsupported(UnsupportedProvider)
+}
+
+/// A typed failure: what went wrong, in one line a user can act on.
+public struct PluginFailure: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// Could not reach the source (DNS, connect, TLS, HTTP status).
+        case network
+        /// The source answered with something unusable (malformed, oversized, hostile).
+        case invalidData = "invalid-data"
+        /// The plugin's own timeout or the lookup deadline ended it.
+        case timeout
+        /// The plugin is misconfigured (missing service, bad option).
+        case configuration
+        case other
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var isNetwork: Bool { kind == .network || kind == .timeout }
+    public var description: String { message }
+}

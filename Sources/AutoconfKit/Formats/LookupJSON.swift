@@ -1,0 +1,139 @@
+import Foundation
+
+/// The stable, versioned JSON of a lookup (`autoconf lookup --json`), documented in the README.
+/// Keys are only ever added within a schema version; a removal or change of meaning bumps it.
+public enum LookupJSON {
+    public static let schemaVersion = 1
+
+    public struct Document: Encodable {
+        var schemaVersion = LookupJSON.schemaVersion
+        var email: String
+        var found: Bool
+        /// The chosen servers: what a front end configures (the reference shape of the sim).
+        var incoming: ServerJSON?
+        var outgoing: ServerJSON?
+        var trust: Trust?
+        var provenance: ProvenanceJSON?
+        var configuration: ConfigurationJSON?
+        var alternatives: [CandidateJSON]
+        var unsupported: UnsupportedProvider?
+        var error: String?
+        var plugins: [PluginReport]
+        var elapsedMs: Double
+        var deadlineReached: Bool
+    }
+
+    struct ServerJSON: Encodable {
+        var type: String
+        var host: String?
+        var port: Int?
+        var url: String?
+        var socket: String?
+        var username: String?
+        var authentication: [String]
+        var registrableDomain: String?
+
+        init(_ server: Server) {
+            type = server.type.rawValue
+            host = server.hostname
+            port = server.port
+            url = server.url
+            socket = server.socketType?.rawValue
+            username = server.username
+            authentication = server.authentication.map(\.method.rawValue)
+            registrableDomain = (server.hostname ?? server.url.flatMap { URLComponents(string: $0)?.host }).map(PublicSuffix.registrableDomain(of:))
+        }
+    }
+
+    struct ConfigurationJSON: Encodable {
+        var providerID: String?
+        var displayName: String?
+        var domains: [String]
+        var incoming: [ServerJSON]
+        var outgoing: [ServerJSON]
+        var oauth2: OAuth2Settings?
+        var instructions: [InstructionJSON]
+        var webmail: String?
+        var addressBooks: [CollaborationService]
+        var calendars: [CollaborationService]
+
+        init(_ configuration: EmailConfiguration) {
+            providerID = configuration.providerID
+            displayName = configuration.displayName
+            domains = configuration.domains
+            incoming = configuration.incoming.map(ServerJSON.init)
+            outgoing = configuration.outgoing.map(ServerJSON.init)
+            oauth2 = configuration.oauth2
+            instructions = configuration.instructions.map(InstructionJSON.init)
+            webmail = configuration.webmailURL
+            addressBooks = configuration.collaboration.filter { $0.kind == .addressBook }
+            calendars = configuration.collaboration.filter { $0.kind == .calendar }
+        }
+    }
+
+    struct InstructionJSON: Encodable {
+        var kind: String
+        var url: String?
+        var text: String?
+        init(_ instruction: Instruction) {
+            kind = instruction.kind.rawValue
+            url = instruction.url
+            text = instruction.text
+        }
+    }
+
+    struct ProvenanceJSON: Encodable {
+        var plugin: String
+        var source: String
+        var channel: String
+        var redirects: [String]
+        var registrableDomains: [String]
+        var tlsVerified: Bool?
+        var dnssecAuthenticated: Bool?
+        var elapsedMs: Double
+        init(_ provenance: Provenance) {
+            plugin = provenance.plugin
+            source = provenance.source
+            channel = provenance.channel.rawValue
+            redirects = provenance.redirects
+            registrableDomains = provenance.registrableDomains
+            tlsVerified = provenance.tlsVerified
+            dnssecAuthenticated = provenance.dnssecAuthenticated
+            elapsedMs = (provenance.elapsedMilliseconds * 1000).rounded() / 1000
+        }
+    }
+
+    struct CandidateJSON: Encodable {
+        var trust: Trust
+        var provenance: ProvenanceJSON
+        var configuration: ConfigurationJSON
+    }
+
+    public static func document(for result: LookupResult) -> Document {
+        let best = result.best
+        return Document(
+            email: result.email.address, found: result.found,
+            incoming: best?.configuration.incoming.first.map(ServerJSON.init),
+            outgoing: best?.configuration.outgoing.first.map(ServerJSON.init),
+            trust: best?.trust, provenance: best.map { ProvenanceJSON($0.provenance) },
+            configuration: best.map { ConfigurationJSON($0.configuration) },
+            alternatives: result.candidates.dropFirst().map {
+                CandidateJSON(trust: $0.trust, provenance: ProvenanceJSON($0.provenance), configuration: ConfigurationJSON($0.configuration))
+            },
+            unsupported: result.unsupported,
+            error: result.found ? nil : (result.unsupported?.explanation ?? (result.failedOnNetwork ? "network failure" : "no configuration found")),
+            plugins: result.reports, elapsedMs: (result.elapsedMilliseconds * 1000).rounded() / 1000,
+            deadlineReached: result.deadlineReached)
+    }
+
+    public static func encode(_ result: LookupResult, pretty: Bool = true) -> String {
+        encode(document(for: result), pretty: pretty)
+    }
+
+    public static func encode(_ value: some Encodable, pretty: Bool = true) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,81 @@
+/// The human-readable lookup report: aligned columns, and each hostname's registrable domain shown
+/// in full next to it, so a user sees at a glance who would receive their password.
+public enum TextReport {
+    public static func render(_ result: LookupResult) -> String {
+        var lines: [String] = []
+        if let unsupported = result.unsupported {
+            lines.append("\(result.email.address): \(unsupported.displayName ?? unsupported.providerID ?? "this provider") offers no IMAP, POP3 or SMTP access")
+            lines.append("  \(unsupported.explanation)")
+            if let url = unsupported.url { lines.append("  more: \(url)") }
+            return lines.joined(separator: "\n") + "\n"
+        }
+        guard let best = result.best else {
+            let why = result.failedOnNetwork ? "no configuration found (network failures; run with -v)" : "no configuration found"
+            return "\(result.email.address): \(why)\n"
+        }
+        let configuration = best.configuration
+        let title = configuration.displayName.map { " — \($0)" } ?? ""
+        lines.append("\(result.email.address)\(title)")
+        lines.append("")
+        var rows: [[String]] = [["", "TYPE", "SERVER", "PORT", "SECURITY", "USERNAME", "DOMAIN"]]
+        func add(_ role: String, _ servers: [Server]) {
+            for (index, server) in servers.enumerated() {
+                let host = server.hostname ?? server.url ?? "?"
+                let domain = (server.hostname ?? server.url.flatMap(hostOf)).map(PublicSuffix.registrableDomain(of:)) ?? "?"
+                rows.append([
+                    index == 0 ? role : "", server.type.rawValue, host, server.port.map(String.init) ?? "",
+                    server.socketType.map(securityLabel) ?? "", server.username ?? "(none)", domain,
+                ])
+            }
+        }
+        add("incoming", configuration.incoming)
+        add("outgoing", configuration.outgoing)
+        lines.append(contentsOf: table(rows))
+        lines.append("")
+        let auth = (configuration.incoming.first?.authentication ?? []).map(\.method.rawValue)
+        if !auth.isEmpty { lines.append("authentication  \(auth.joined(separator: ", "))") }
+        if let oauth = configuration.oauth2 { lines.append("oauth2          issuer \(oauth.issuer)") }
+        lines.append("trust           \(best.trust)")
+        lines.append("source          \(best.provenance.plugin): \(best.provenance.source) (\(best.provenance.channel.rawValue))")
+        if !best.provenance.redirects.isEmpty { lines.append("redirects       \(best.provenance.redirects.joined(separator: " → "))") }
+        for instruction in configuration.instructions where instruction.kind == .enable || instruction.kind == .appPassword {
+            let label = instruction.kind == .enable ? "enable first" : "app password"
+            lines.append("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(instruction.text ?? "")\(instruction.url.map { " <\($0)>" } ?? "")")
+        }
+        if result.candidates.count > 1 {
+            lines.append("alternatives    \(result.candidates.count - 1) more (--json shows them)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func securityLabel(_ socket: SocketType) -> String {
+        switch socket {
+        case .ssl: "SSL/TLS"
+        case .startTLS: "STARTTLS"
+        case .plain: "none (plain)"
+        }
+    }
+
+    static func hostOf(_ url: String) -> String? {
+        guard let start = url.range(of: "://")?.upperBound else { return nil }
+        let rest = url[start...]
+        let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
+        return host.isEmpty ? nil : String(host)
+    }
+
+    /// Left-aligned columns separated by two spaces; never truncates a cell.
+    public static func table(_ rows: [[String]]) -> [String] {
+        guard let columns = rows.map(\.count).max() else { return [] }
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        return rows.map { row in
+            var line = ""
+            for (index, cell) in row.enumerated() {
+                line += index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 2, withPad: " ", startingAt: 0)
+            }
+            return String(line.reversed().drop { $0 == " " }.reversed())
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,127 @@
+import CLibXML2
+import Foundation
+
+/// Hardened XML parsing on libxml2 for documents from the network: no network access, no DTD
+/// loading, no entity substitution (any DOCTYPE is refused outright, which also stops XXE and
+/// "billion laughs"), a size cap before parsing and libxml2's own depth limit.
+public enum HardenedXMLParser {
+    /// 1 MiB: the largest real autoconfig document is a few KiB.
+    public static let defaultMaximumSize = 1 << 20
+
+    private static let initialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
+    public static func parse(_ data: [UInt8], source: String, maximumSize: Int = defaultMaximumSize) throws(XMLParseError) -> XMLElement {
+        _ = initialized
+        guard data.count <= maximumSize else {
+            throw XMLParseError(source: source, line: nil, message: "document is \(data.count) bytes, larger than the \(maximumSize)-byte limit")
+        }
+        guard !data.isEmpty else { throw XMLParseError(source: source, line: nil, message: "document is empty") }
+        if let line = lineOfDoctype(in: data) {
+            throw XMLParseError(source: source, line: line, message: "document type declarations (DOCTYPE/ENTITY) are not allowed")
+        }
+        guard let context = xmlNewParserCtxt() else {
+            throw XMLParseError(source: source, line: nil, message: "out of memory")
+        }
+        defer { xmlFreeParserCtxt(context) }
+        // No XML_PARSE_NOENT (entity substitution), no XML_PARSE_DTDLOAD, no XML_PARSE_HUGE.
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOBLANKS.rawValue)
+        let document = data.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
+                xmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, nil, options)
+            }
+        }
+        guard let document else {
+            throw lastError(context, source: source, fallback: "not well-formed XML")
+        }
+        defer { xmlFreeDoc(document) }
+        if document.pointee.intSubset != nil {
+            throw XMLParseError(source: source, line: nil, message: "document type declarations are not allowed")
+        }
+        guard let root = xmlDocGetRootElement(document) else {
+            throw XMLParseError(source: source, line: nil, message: "document has no root element")
+        }
+        return copy(root)
+    }
+
+    private static func lastError(_ context: xmlParserCtxtPtr, source: String, fallback: String) -> XMLParseError {
+        guard let error = xmlCtxtGetLastError(context), let message = error.pointee.message else {
+            return XMLParseError(source: source, line: nil, message: fallback)
+        }
+        var text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { text = fallback }
+        return XMLParseError(source: source, line: Int(error.pointee.line), message: text)
+    }
+
+    /// Finds `<!DOCTYPE` or `<!ENTITY` before parsing, so an entity bomb never reaches the parser.
+    static func lineOfDoctype(in data: [UInt8]) -> Int? {
+        let marker: [UInt8] = Array("<!".utf8)
+        var line = 1
+        var index = 0
+        let count = data.count
+        while index < count {
+            let byte = data[index]
+            if byte == 0x0A { line += 1 }
+            if byte == marker[0], index + 2 < count, data[index + 1] == marker[1] {
+                let next = data[index + 2]
+                // <!D(OCTYPE) or <!E(NTITY); comments (<!--) and CDATA (<![) are fine.
+                if next == UInt8(ascii: "D") || next == UInt8(ascii: "E") || next == UInt8(ascii: "d") || next == UInt8(ascii: "e") {
+                    return line
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        return String(cString: pointer)
+    }
+
+    /// Iterative copy (no recursion on attacker-controlled depth beyond libxml2's own limit).
+    private static func copy(_ root: xmlNodePtr) -> XMLElement {
+        func shallow(_ node: xmlNodePtr) -> XMLElement {
+            var attributes: [String: String] = [:]
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                let name = string(current.pointee.name)
+                var value = ""
+                var child = current.pointee.children
+                while let textNode = child {
+                    if textNode.pointee.type == XML_TEXT_NODE { value += string(textNode.pointee.content) }
+                    child = textNode.pointee.next
+                }
+                attributes[name] = value
+                attribute = current.pointee.next
+            }
+            return XMLElement(name: string(node.pointee.name), attributes: attributes, line: Int(xmlGetLineNo(node)))
+        }
+        // Depth-first with an explicit stack of (node, element-in-progress).
+        var stack: [(xmlNodePtr, XMLElement)] = [(root, shallow(root))]
+        var finished: XMLElement?
+        var cursors: [xmlNodePtr?] = [root.pointee.children]
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard let child = cursors[top] else {
+                let (_, element) = stack.removeLast()
+                cursors.removeLast()
+                if stack.isEmpty { finished = element } else { stack[stack.count - 1].1.children.append(element) }
+                continue
+            }
+            cursors[top] = child.pointee.next
+            switch child.pointee.type {
+            case XML_ELEMENT_NODE:
+                stack.append((child, shallow(child)))
+                cursors.append(child.pointee.children)
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                stack[top].1.text += string(child.pointee.content)
+            default:
+                break  // comments, processing instructions, (never expanded) entity references
+            }
+        }
+        return finished ?? shallow(root)
+    }
+}

@@ -1,0 +1,47 @@
+import CLibXML2
+import Foundation
+
+/// Serializes an `XMLElement` tree through libxml2, which does all escaping. Characters that XML
+/// 1.0 cannot carry (most control characters) are dropped first, so the output always parses.
+public enum XMLSerializer {
+    public static func serialize(_ root: XMLElement) -> String {
+        guard let document = xmlNewDoc("1.0") else { return "" }
+        defer { xmlFreeDoc(document) }
+        let rootNode = makeNode(root)
+        xmlDocSetRootElement(document, rootNode)
+        var buffer: UnsafeMutablePointer<xmlChar>?
+        var size: Int32 = 0
+        xmlDocDumpFormatMemoryEnc(document, &buffer, &size, "UTF-8", 1)
+        guard let buffer else { return "" }
+        defer { free(buffer) }  // libxml2 allocates with malloc by default
+        return String(cString: buffer)
+    }
+
+    private static func makeNode(_ element: XMLElement) -> xmlNodePtr {
+        let node = xmlNewNode(nil, element.name)!
+        for (name, value) in element.attributes.sorted(by: { $0.key < $1.key }) {
+            xmlNewProp(node, name, clean(value))
+        }
+        if !element.text.isEmpty {
+            xmlNodeAddContent(node, clean(element.text))
+        }
+        for child in element.children {
+            xmlAddChild(node, makeNode(child))
+        }
+        return node
+    }
+
+    /// Keeps only characters allowed by XML 1.0 (tab, newline, carriage return, U+0020 and up,
+    /// excluding the surrogate range and U+FFFE/U+FFFF, which Swift strings cannot hold anyway).
+    static func clean(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { !isAllowed($0) }) else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.filter(isAllowed))
+        return String(scalars)
+    }
+
+    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value != 0xFFFE && value != 0xFFFF && !(0x7F...0x9F).contains(value))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// A parsed, validated email address. The local part is kept exactly as typed; the domain is
+/// lowercased and converted to its A-label (punycode) form with libidn2, so every later step
+/// (DNS, URLs, file matching) sees one canonical spelling.
+public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let localPart: String
+    /// The domain in lowercase A-labels, e.g. `xn--mller-kva.de`.
+    public let domain: String
+    /// The domain for display, e.g. `müller.de`.
+    public let unicodeDomain: String
+
+    public var address: String { "\(localPart)@\(domain)" }
+    public var description: String { address }
+
+    /// RFC 5321: a local part is at most 64 octets, a whole path at most 254.
+    static let maximumLocalPartLength = 64
+    static let maximumAddressLength = 254
+
+    public init(_ text: String) throws(AddressError) {
+        let input = text.trimmingCharacters(in: .whitespaces)
+        guard !input.isEmpty else { throw .empty }
+        if let bad = input.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw .controlCharacter(bad.value)
+        }
+        if input.contains(where: { $0 == " " || $0 == "\t" }) { throw .whitespace }
+        let pieces = input.split(separator: "@", omittingEmptySubsequences: false)
+        guard pieces.count == 2 else {
+            throw pieces.count < 2 ? .missingAt : .multipleAt
+        }
+        let local = String(pieces[0])
+        let rawDomain = String(pieces[1])
+        guard !local.isEmpty else { throw .emptyLocalPart }
+        guard !rawDomain.isEmpty else { throw .emptyDomain }
+        guard local.utf8.count <= Self.maximumLocalPartLength else { throw .localPartTooLong(local.utf8.count) }
+        guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+            throw .invalidLocalPart("dots may not start, end or repeat in the local part")
+        }
+        // Characters a mailbox name may not contain unquoted (RFC 5322 specials); we do not accept
+        // quoted local parts: no mail client setup needs them and they invite injection.
+        if let bad = local.first(where: { "()<>[]:;,\\\"".contains($0) }) {
+            throw .invalidLocalPart("character '\(bad)' is not allowed in the local part")
+        }
+        var domain = rawDomain.hasSuffix(".") ? String(rawDomain.dropLast()) : rawDomain
+        if domain.hasPrefix("[") { throw .invalidDomain(rawDomain, "address literals are not supported") }
+        switch IDNA.toASCII(domain) {
+        case .success(let ascii): domain = ascii
+        case .failure(let error): throw .invalidDomain(rawDomain, error.message)
+        }
+        if let problem = Hostname.problem(domain) { throw .invalidDomain(rawDomain, problem) }
+        guard domain.contains(".") else { throw .invalidDomain(rawDomain, "a mail domain needs at least two labels") }
+        guard local.utf8.count + 1 + domain.utf8.count <= Self.maximumAddressLength else {
+            throw .tooLong(local.utf8.count + 1 + domain.utf8.count)
+        }
+        self.localPart = local
+        self.domain = domain
+        self.unicodeDomain = IDNA.toUnicode(domain)
+    }
+
+    /// The same mailbox name at another address (Autodiscover redirectAddr).
+    public func replacingDomain(_ newDomain: String) throws(AddressError) -> EmailAddress {
+        try EmailAddress("\(localPart)@\(newDomain)")
+    }
+}
+
+public enum AddressError: Error, Sendable, Equatable, CustomStringConvertible {
+    case empty
+    case controlCharacter(UInt32)
+    case whitespace
+    case missingAt
+    case multipleAt
+    case emptyLocalPart
+    case emptyDomain
+    case localPartTooLong(Int)
+    case tooLong(Int)
+    case invalidLocalPart(String)
+    case invalidDomain(String, String)
+
+    public var description: String {
+        switch self {
+        case .empty: "the address is empty"
+        case .controlCharacter(let value): "the address contains a control character (U+\(String(value, radix: 16, uppercase: true)))"
+        case .whitespace: "the address contains a space"
+        case .missingAt: "the address has no '@'"
+        case .multipleAt: "the address has more than one '@'"
+        case .emptyLocalPart: "the address has nothing before the '@'"
+        case .emptyDomain: "the address has no domain after the '@'"
+        case .localPartTooLong(let n): "the local part is \(n) bytes long (at most 64)"
+        case .tooLong(let n): "the address is \(n) bytes long (at most 254)"
+        case .invalidLocalPart(let why): "invalid local part: \(why)"
+        case .invalidDomain(let domain, let why): "invalid domain '\(domain)': \(why)"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// One configuration as a config-v1.1/1.2 document describes it: the provider, its ordered
+/// incoming and outgoing servers, and everything else the document says.
+public struct EmailConfiguration: Sendable, Hashable, Codable {
+    public var providerID: String?
+    public var domains: [String]
+    public var displayName: String?
+    public var displayShortName: String?
+    /// Ordered: the first is the preferred server, the rest are alternatives.
+    public var incoming: [Server]
+    public var outgoing: [Server]
+    public var oauth2: OAuth2Settings?
+    public var instructions: [Instruction]
+    public var webmailURL: String?
+    public var collaboration: [CollaborationService]
+
+    public init(
+        providerID: String? = nil, domains: [String] = [], displayName: String? = nil, displayShortName: String? = nil,
+        incoming: [Server] = [], outgoing: [Server] = [], oauth2: OAuth2Settings? = nil,
+        instructions: [Instruction] = [], webmailURL: String? = nil, collaboration: [CollaborationService] = []
+    ) {
+        self.providerID = providerID
+        self.domains = domains
+        self.displayName = displayName
+        self.displayShortName = displayShortName
+        self.incoming = incoming
+        self.outgoing = outgoing
+        self.oauth2 = oauth2
+        self.instructions = instructions
+        self.webmailURL = webmailURL
+        self.collaboration = collaboration
+    }
+
+    /// An incoming server plus, unless that protocol submits mail itself, an outgoing one.
+    public var isUsable: Bool {
+        guard let first = incoming.first else { return false }
+        return first.type.submitsMail || incoming.contains(where: \.type.submitsMail) || !outgoing.isEmpty
+    }
+
+    /// The explanation of a provider that offers no standard protocol (Proton, Tuta).
+    public var unsupportedExplanation: Instruction? { instructions.first { $0.kind == .unsupported } }
+
+    /// Reorders incoming servers so the preferred protocol comes first, keeping the document's
+    /// order otherwise. IMAP is preferred over POP3 unless the caller asks for POP3.
+    public func preferring(_ preferred: ServerType) -> EmailConfiguration {
+        var copy = self
+        let hasIMAP = incoming.contains { $0.type == .imap }
+        let hasPOP = incoming.contains { $0.type == .pop3 }
+        guard hasIMAP && hasPOP, preferred == .imap || preferred == .pop3 else { return copy }
+        let other: ServerType = preferred == .imap ? .pop3 : .imap
+        // Stable partition: preferred protocol's servers first, then the other, then the rest in order.
+        copy.incoming = incoming.filter { $0.type == preferred } + incoming.filter { $0.type == other }
+            + incoming.filter { $0.type != preferred && $0.type != other }
+        return copy
+    }
+}

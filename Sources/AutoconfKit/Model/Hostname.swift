@@ -1,0 +1,35 @@
+/// Hostname rules applied to everything that names a server, wherever it came from (RFC 1123
+/// labels; at most 253 characters). A hostname from the network may be an attack: no spaces,
+/// control or shell characters survive this check.
+public enum Hostname {
+    public static let maximumLength = 253
+    public static let maximumLabelLength = 63
+
+    /// nil when `name` is a valid hostname, otherwise what is wrong with it.
+    public static func problem(_ name: String) -> String? {
+        var host = name
+        if host.hasSuffix(".") { host.removeLast() }
+        if host.isEmpty { return "the hostname is empty" }
+        if host.utf8.count > maximumLength { return "the hostname is longer than \(maximumLength) characters" }
+        for label in host.split(separator: ".", omittingEmptySubsequences: false) {
+            if label.isEmpty { return "the hostname has an empty label" }
+            if label.utf8.count > maximumLabelLength { return "the label '\(label.prefix(20))…' is longer than 63 characters" }
+            for byte in label.utf8 {
+                let ok = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+                    || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+                if !ok { return "the hostname contains the character \(describe(byte))" }
+            }
+            if label.hasPrefix("-") || label.hasSuffix("-") { return "the label '\(label)' starts or ends with '-'" }
+        }
+        return nil
+    }
+
+    public static func isValid(_ name: String) -> Bool { problem(name) == nil }
+
+    private static func describe(_ byte: UInt8) -> String {
+        if byte < 0x20 || byte == 0x7F { return "0x\(String(byte, radix: 16)) (a control character)" }
+        if byte == 0x20 { return "' ' (a space)" }
+        if byte >= 0x80 { return "0x\(String(byte, radix: 16)) (not ASCII)" }
+        return "'\(Character(Unicode.Scalar(byte)))'"
+    }
+}

@@ -1,0 +1,56 @@
+/// What a lookup found: the best candidate, every other candidate as ranked alternatives, and
+/// what each plugin did.
+public struct LookupResult: Sendable, Codable {
+    public var email: EmailAddress
+    /// Ranked, best first. Empty when nothing was found.
+    public var candidates: [Candidate]
+    /// When a known provider offers no standard protocol (Proton, Tuta): why, and what to do.
+    public var unsupported: UnsupportedProvider?
+    /// One entry per plugin that was scheduled.
+    public var reports: [PluginReport]
+    public var elapsedMilliseconds: Double
+    /// True when the overall deadline ended the lookup before every plugin had finished.
+    public var deadlineReached: Bool
+
+    public init(
+        email: EmailAddress, candidates: [Candidate], unsupported: UnsupportedProvider? = nil, reports: [PluginReport],
+        elapsedMilliseconds: Double, deadlineReached: Bool
+    ) {
+        self.email = email
+        self.candidates = candidates
+        self.unsupported = unsupported
+        self.reports = reports
+        self.elapsedMilliseconds = elapsedMilliseconds
+        self.deadlineReached = deadlineReached
+    }
+
+    public var best: Candidate? { candidates.first }
+    public var found: Bool { best != nil }
+
+    /// True when no plugin answered and at least one failed for network reasons (rather than
+    /// establishing that nothing exists).
+    public var failedOnNetwork: Bool {
+        !found && unsupported == nil && reports.contains { $0.status == .failed && $0.failure?.isNetwork == true }
+            && !reports.contains { $0.status == .notFound }
+    }
+}
+
+public struct UnsupportedProvider: Sendable, Hashable, Codable {
+    public var providerID: String?
+    public var displayName: String?
+    public var explanation: String
+    public var url: String?
+    public var plugin: String
+    public var source: String
+}
+
+/// What one plugin did during a lookup.
+public struct PluginReport: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable { case found, notFound = "not-found", failed, cancelled, timedOut = "timed-out", skipped }
+    public var plugin: String
+    public var rank: Int
+    public var status: Status
+    public var candidates: Int
+    public var failure: PluginFailure?
+    public var elapsedMilliseconds: Double
+}

@@ -1,0 +1,37 @@
+/// Where a result came from and how it was reached, so a front end (and a human) can judge it.
+public struct Provenance: Sendable, Hashable, Codable {
+    /// How the source was reached.
+    public enum Channel: String, Sendable, Hashable, Codable {
+        case bundled, userFile = "user-file", https, http, dns, probe, manual, cache
+    }
+
+    /// The plugin that produced the result.
+    public var plugin: String
+    /// File path, URL or DNS record the settings were read from.
+    public var source: String
+    public var channel: Channel
+    /// Every hop taken before the source answered (HTTP redirects, Autodiscover referrals).
+    public var redirects: [String]
+    /// Registrable domains involved: the email domain's, each hop's, the servers'.
+    public var registrableDomains: [String]
+    /// Whether the channel was TLS with a validated certificate (nil: not applicable).
+    public var tlsVerified: Bool?
+    /// Whether the DNS answers used were DNSSEC-authenticated (nil: no DNS involved).
+    public var dnssecAuthenticated: Bool?
+    /// Wall time the plugin took, in milliseconds.
+    public var elapsedMilliseconds: Double
+
+    public init(
+        plugin: String, source: String, channel: Channel, redirects: [String] = [], registrableDomains: [String] = [],
+        tlsVerified: Bool? = nil, dnssecAuthenticated: Bool? = nil, elapsedMilliseconds: Double = 0
+    ) {
+        self.plugin = plugin
+        self.source = source
+        self.channel = channel
+        self.redirects = redirects
+        self.registrableDomains = registrableDomains
+        self.tlsVerified = tlsVerified
+        self.dnssecAuthenticated = dnssecAuthenticated
+        self.elapsedMilliseconds = elapsedMilliseconds
+    }
+}

@@ -1,0 +1,72 @@
+/// The protocol a server speaks. Unknown values from a document are kept, not dropped, so a newer
+/// provider file still round-trips through an older autoconf.
+public enum ServerType: Sendable, Hashable, Codable, CustomStringConvertible {
+    case imap, pop3, jmap, ews, activeSync, graph, smtp
+    case unknown(String)
+
+    public init(rawValue: String) {
+        switch rawValue.lowercased() {
+        case "imap": self = .imap
+        case "pop3", "pop": self = .pop3
+        case "jmap": self = .jmap
+        case "ews", "exchange": self = .ews
+        case "activesync": self = .activeSync
+        case "graph": self = .graph
+        case "smtp": self = .smtp
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .imap: "imap"
+        case .pop3: "pop3"
+        case .jmap: "jmap"
+        case .ews: "ews"
+        case .activeSync: "activesync"
+        case .graph: "graph"
+        case .smtp: "smtp"
+        case .unknown(let value): value
+        }
+    }
+
+    public var description: String { rawValue }
+
+    /// Protocols that send mail themselves, so a configuration using them needs no SMTP server.
+    public var submitsMail: Bool {
+        switch self {
+        case .jmap, .ews, .activeSync, .graph: true
+        default: false
+        }
+    }
+
+    /// Protocols addressed by a URL rather than host and port.
+    public var isURLBased: Bool {
+        switch self {
+        case .jmap, .ews, .activeSync, .graph: true
+        default: false
+        }
+    }
+
+    /// The standard port for a socket type, where the protocol has one (RFC 8314 for implicit TLS).
+    public func standardPort(for socket: SocketType) -> Int? {
+        switch (self, socket) {
+        case (.imap, .ssl): 993
+        case (.imap, _): 143
+        case (.pop3, .ssl): 995
+        case (.pop3, _): 110
+        case (.smtp, .ssl): 465
+        case (.smtp, _): 587
+        default: nil
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// A set of provider definition files indexed by domain. Matching is exact, or an explicit
+/// wildcard `*.example.com` (which matches subdomains of example.com, never example.com itself
+/// and never `example.com.attacker.tld`); there are no regular expressions anywhere.
+public struct ProviderCatalog: Sendable {
+    public struct Entry: Sendable {
+        public var configuration: EmailConfiguration
+        /// File path, or `bundled:NAME.xml`.
+        public var source: String
+        public var warnings: [String]
+    }
+
+    public private(set) var entries: [Entry] = []
+    /// Problems with files that could not be used at all (shown by `-v` and `providers list`).
+    public private(set) var errors: [String] = []
+    private var exact: [String: Int] = [:]
+    private var wildcards: [String: Int] = [:]
+
+    public init() {}
+
+    /// Adds a document; later additions do not override earlier ones for the same domain, so add
+    /// the winning source first.
+    public mutating func add(_ text: String, source: String) {
+        do {
+            let document = try ConfigXMLReader().read(text, source: source)
+            add(Entry(configuration: document.configuration, source: source, warnings: document.warnings))
+        } catch {
+            errors.append(error.description)
+        }
+    }
+
+    public mutating func add(_ entry: Entry) {
+        let index = entries.count
+        entries.append(entry)
+        for domain in entry.configuration.domains {
+            if domain.hasPrefix("*.") {
+                let base = String(domain.dropFirst(2))
+                if wildcards[base] == nil { wildcards[base] = index }
+            } else if exact[domain] == nil {
+                exact[domain] = index
+            }
+        }
+    }
+
+    /// Loads every `*.xml` file of a directory (sorted by name); a missing directory is empty.
+    public static func load(directory: String) -> ProviderCatalog {
+        var catalog = ProviderCatalog()
+        catalog.addDirectory(directory)
+        return catalog
+    }
+
+    public mutating func addDirectory(_ directory: String) {
+        let url = URL(fileURLWithPath: directory)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names.sorted() where name.hasSuffix(".xml") {
+            let path = url.appendingPathComponent(name).path
+            guard let data = FileManager.default.contents(atPath: path) else {
+                errors.append("\(path): cannot read the file")
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                errors.append("\(path): not UTF-8")
+                continue
+            }
+            add(text, source: path)
+        }
+    }
+
+    /// The entry for a lowercase A-label domain: exact first, then the nearest wildcard parent.
+    public func entry(for domain: String) -> Entry? {
+        if let index = exact[domain] { return entries[index] }
+        var rest = Substring(domain)
+        while let dot = rest.firstIndex(of: ".") {
+            rest = rest[rest.index(after: dot)...]
+            if let index = wildcards[String(rest)] { return entries[index] }
+        }
+        return nil
+    }
+
+    public var domainCount: Int { exact.count + wildcards.count }
+}
+
+/// The provider files compiled into the binary from `Providers/`.
+public enum BundledProviders {
+    public static let catalog: ProviderCatalog = {
+        var catalog = ProviderCatalog()
+        for file in BundledProviderData.files {
+            catalog.add(file.contents, source: "bundled:\(file.name)")
+        }
+        return catalog
+    }()
+
+    public static var files: [(name: String, contents: String)] { BundledProviderData.files }
+}
+
+/// Where users put their own provider files: `$XDG_CONFIG_HOME/autoconf/providers/`
+/// (default `~/.config/autoconf/providers/`).
+public enum UserProviderDirectory {
+    public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+            return config + "/autoconf/providers"
+        }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return home + "/.config/autoconf/providers"
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import AutoconfKit
+import Foundation
+
+struct AutoconfCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "autoconf",
+        abstract: "Find the IMAP, POP3 and SMTP settings for an email address.",
+        discussion: """
+            autoconf asks every source a mail client could ask — provider files, the provider's own \
+            autoconfig, the ISPDB, DNS and more — at once, and prints the best answer with where it \
+            came from and how far to trust it.
+
+            Exit codes: 0 found, 1 not found, 2 bad input (address, option or provider file), \
+            3 network failure, 4 internal error.
+            """,
+        version: AutoconfVersion.string,
+        subcommands: [Lookup.self, Providers.self, Plugins.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// The documented exit codes.
+enum Exit {
+    static let found: Int32 = 0
+    static let notFound: Int32 = 1
+    static let badInput: Int32 = 2
+    static let networkFailure: Int32 = 3
+    static let internalError: Int32 = 4
+}
+
+/// Thrown by subcommands to end with a documented exit code after printing their own output.
+struct ExitStatus: Error {
+    let code: Int32
+}
+
+/// A one-line error for the user, exit code 2.
+struct BadInput: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try AutoconfCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let status as ExitStatus {
+            exit(status.code)
+        } catch let error as BadInput {
+            printError(error.description)
+            exit(Exit.badInput)
+        } catch let error as AutoconfError {
+            printError(error.description)
+            exit(Exit.badInput)
+        } catch {
+            let code = AutoconfCommand.exitCode(for: error)
+            if code == .success {
+                print(AutoconfCommand.fullMessage(for: error))
+                exit(0)
+            }
+            // Usage and validation errors are bad input (2), not argument-parser's 64.
+            let message = AutoconfCommand.fullMessage(for: error)
+            FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+            exit(code == .validationFailure ? Exit.badInput : code.rawValue == 64 ? Exit.badInput : Exit.internalError)
+        }
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("autoconf: \(message)\n".utf8))
+}
