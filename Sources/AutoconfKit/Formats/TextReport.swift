@@ -36,7 +36,7 @@ public enum TextReport {
         if !auth.isEmpty { lines.append("authentication  \(auth.joined(separator: ", "))") }
         if let oauth = configuration.oauth2 { lines.append("oauth2          issuer \(oauth.issuer)") }
         lines.append("trust           \(best.trust)")
-        lines.append("source          \(best.provenance.plugin): \(best.provenance.source) (\(best.provenance.channel.rawValue))")
+        lines.append("source          \(best.provenance.source) (plugin \(best.provenance.plugin), via \(best.provenance.channel.rawValue))")
         if !best.provenance.redirects.isEmpty { lines.append("redirects       \(best.provenance.redirects.joined(separator: " → "))") }
         for instruction in configuration.instructions where instruction.kind == .enable || instruction.kind == .appPassword {
             let label = instruction.kind == .enable ? "enable first" : "app password"
