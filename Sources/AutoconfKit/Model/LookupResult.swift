@@ -30,7 +30,7 @@ public struct LookupResult: Sendable, Codable {
     /// True when no plugin answered and at least one failed for network reasons (rather than
     /// establishing that nothing exists).
     public var failedOnNetwork: Bool {
-        !found && unsupported == nil && reports.contains { $0.status == .failed && $0.failure?.isNetwork == true }
+        !found && unsupported == nil && reports.contains { ($0.status == .failed || $0.status == .timedOut) && $0.failure?.isNetwork == true }
             && !reports.contains { $0.status == .notFound }
     }
 }
@@ -42,6 +42,15 @@ public struct UnsupportedProvider: Sendable, Hashable, Codable {
     public var url: String?
     public var plugin: String
     public var source: String
+
+    public init(providerID: String?, displayName: String?, explanation: String, url: String?, plugin: String, source: String) {
+        self.providerID = providerID
+        self.displayName = displayName
+        self.explanation = explanation
+        self.url = url
+        self.plugin = plugin
+        self.source = source
+    }
 }
 
 /// What one plugin did during a lookup.

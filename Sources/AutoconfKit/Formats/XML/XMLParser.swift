@@ -28,12 +28,25 @@ public enum HardenedXMLParser {
         defer { xmlFreeParserCtxt(context) }
         // No XML_PARSE_NOENT (entity substitution), no XML_PARSE_DTDLOAD, no XML_PARSE_HUGE.
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOBLANKS.rawValue)
+        // Collect the first error through the structured handler: libxml2 keeps parsing after a
+        // fatal error, so its "last error" often describes the end of the file instead of the cause.
+        let collector = ErrorCollector()
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(collector).toOpaque()) { userData, error in
+            guard let userData, let error else { return }
+            let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
+            guard collector.first == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            collector.first = (Int(error.pointee.line), error.pointee.message.map { String(cString: $0) } ?? "")
+        }
+        defer { xmlSetStructuredErrorFunc(nil, nil) }
         let document = data.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
                 xmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, nil, options)
             }
         }
         guard let document else {
+            if let (line, message) = collector.first {
+                throw XMLParseError(source: source, line: line, message: oneLine(message, fallback: "not well-formed XML"))
+            }
             throw lastError(context, source: source, fallback: "not well-formed XML")
         }
         defer { xmlFreeDoc(document) }
@@ -50,9 +63,17 @@ public enum HardenedXMLParser {
         guard let error = xmlCtxtGetLastError(context), let message = error.pointee.message else {
             return XMLParseError(source: source, line: nil, message: fallback)
         }
-        var text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { text = fallback }
-        return XMLParseError(source: source, line: Int(error.pointee.line), message: text)
+        return XMLParseError(source: source, line: Int(error.pointee.line), message: oneLine(String(cString: message), fallback: fallback))
+    }
+
+    /// libxml2 messages may span lines ("…encoding !\nBytes: 0xFF…"): errors stay one line.
+    private static func oneLine(_ message: String, fallback: String) -> String {
+        let text = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+        return text.isEmpty ? fallback : text
+    }
+
+    private final class ErrorCollector {
+        var first: (Int, String)?
     }
 
     /// Finds `<!DOCTYPE` or `<!ENTITY` before parsing, so an entity bomb never reaches the parser.
