@@ -1,12 +1,174 @@
+import AutoconfKit
 import AutoconfTestSupport
 import Foundation
 import Testing
 
-@Suite struct CLIBasicsTests {
-    @Test func badAddressExitsTwoWithOneLine() throws {
-        let result = try runCommand(TestPaths.autoconfBinary.path, ["lookup", "a@b@c", "--no-user-providers"])
-        #expect(result.status == 2)
-        #expect(result.stderr.split(separator: "\n").count == 1)
-        #expect(result.stderr.contains("more than one '@'"))
+/// End-to-end: the built `autoconf` binary, run as a user would.
+@Suite struct CLITests {
+    /// An environment with an empty XDG config home, so the developer's own files never interfere.
+    static func environment(configHome: URL? = nil) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CONFIG_HOME"] = (configHome ?? TestPaths.temporaryDirectory("xdg")).path
+        return environment
     }
+
+    func autoconf(_ arguments: [String], environment: [String: String] = CLITests.environment(), binary: String = TestPaths.autoconfBinary.path) async throws -> CommandResult {
+        try await runCommandAsync(binary, arguments, environment: environment)
+    }
+
+    @Test func lookupPrintsAlignedSettingsWithRegistrableDomains() async throws {
+        let result = try await autoconf(["lookup", "someone@gmail.com", "--offline"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let imap = try #require(lines.first { $0.contains("imap.gmail.com") })
+        #expect(imap.hasSuffix("gmail.com"))
+        #expect(imap.contains("993"))
+        #expect(imap.contains("someone@gmail.com"))
+        let header = try #require(lines.first { $0.contains("SERVER") })
+        #expect(header.range(of: "SERVER")?.lowerBound.utf16Offset(in: header) == imap.range(of: "imap.gmail.com")?.lowerBound.utf16Offset(in: imap))
+        #expect(result.stdout.contains("trust           trusted"))
+    }
+
+    @Test func jsonFollowsTheVersionedSchema() async throws {
+        let result = try await autoconf(["lookup", "someone@gmail.com", "--json", "--offline"])
+        #expect(result.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["schemaVersion"] as? Int == 1)
+        #expect(json["found"] as? Bool == true)
+        #expect(json["email"] as? String == "someone@gmail.com")
+        let incoming = try #require(json["incoming"] as? [String: Any])
+        #expect(incoming["host"] as? String == "imap.gmail.com")
+        #expect(incoming["port"] as? Int == 993)
+        #expect(incoming["socket"] as? String == "SSL")
+        #expect(incoming["username"] as? String == "someone@gmail.com")
+        #expect(incoming["registrableDomain"] as? String == "gmail.com")
+        #expect((json["trust"] as? [String: Any])?["level"] as? String == "trusted")
+        let provenance = try #require(json["provenance"] as? [String: Any])
+        #expect(provenance["plugin"] as? String == "bundled")
+        #expect(provenance["channel"] as? String == "bundled")
+        #expect((json["plugins"] as? [[String: Any]])?.isEmpty == false)
+    }
+
+    @Test func xmlOutputIsConfigV11() async throws {
+        let result = try await autoconf(["lookup", "someone@gmail.com", "--format", "xml", "--offline"])
+        #expect(result.status == 0)
+        let configuration = try ConfigXMLReader().read(result.stdout, source: "stdout").configuration
+        #expect(configuration.incoming.first?.hostname == "imap.gmail.com")
+        #expect(configuration.incoming.first?.username == "someone@gmail.com")
+    }
+
+    @Test func exitCodes() async throws {
+        let notFound = try await autoconf(["lookup", "someone@unknown-domain.example", "--offline"])
+        #expect(notFound.status == 1)
+        #expect(notFound.stdout.contains("no configuration found"))
+        let badTimeout = try await autoconf(["lookup", "a@gmail.com", "--timeout", "-1"])
+        #expect(badTimeout.status == 2)
+        let badPlugin = try await autoconf(["lookup", "a@gmail.com", "--plugins", "bundled,nope"])
+        #expect(badPlugin.status == 2)
+        #expect(badPlugin.stderr == "autoconf: unknown plugin 'nope' (available: \(Autoconf(options: AutoconfOptions(readsUserDirectory: false)).registry.names.joined(separator: ", ")))\n")
+        let badAddress = try await autoconf(["lookup", "a@b@c"])
+        #expect(badAddress.status == 2)
+        #expect(badAddress.stderr.split(separator: "\n").count == 1)
+        let usage = try await autoconf(["lookup"])
+        #expect(usage.status == 2)
+        let help = try await autoconf(["lookup", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--timeout"))
+    }
+
+    @Test func unsupportedProviderExplainsItself() async throws {
+        let result = try await autoconf(["lookup", "someone@proton.me", "--offline"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("Bridge"))
+    }
+
+    @Test func pluginsSelectsSources() async throws {
+        let result = try await autoconf(["lookup", "someone@gmail.com", "--plugins", "user-files"])
+        #expect(result.status == 1)
+        let listing = try await autoconf(["plugins"])
+        #expect(listing.stdout.contains("bundled"))
+    }
+
+    @Test func verboseTracesToStandardError() async throws {
+        let result = try await autoconf(["lookup", "someone@gmail.com", "--offline", "-v"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("bundled: started"))
+        #expect(result.stderr.contains("bundled: found 1 configuration"))
+        #expect(!result.stdout.contains("started"))
+    }
+
+    @Test func userProviderFilesOverrideBundledOnesWithoutRecompiling() async throws {
+        let configHome = TestPaths.temporaryDirectory("xdg-user")
+        let providers = configHome.appendingPathComponent("autoconf/providers")
+        try FileManager.default.createDirectory(at: providers, withIntermediateDirectories: true)
+        try ProviderCatalogTests_file(id: "corp", domains: ["gmail.com", "corp.example"], host: "mail.corp.example")
+            .write(to: providers.appendingPathComponent("corp.xml"), atomically: true, encoding: .utf8)
+        let result = try await autoconf(["lookup", "x@corp.example", "--json", "--offline"], environment: Self.environment(configHome: configHome))
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("mail.corp.example"))
+        let gmail = try await autoconf(["lookup", "x@gmail.com", "--offline"], environment: Self.environment(configHome: configHome))
+        #expect(gmail.stdout.contains("mail.corp.example"))
+        let ignored = try await autoconf(["lookup", "x@gmail.com", "--offline", "--no-user-providers"], environment: Self.environment(configHome: configHome))
+        #expect(ignored.stdout.contains("imap.gmail.com"))
+
+        let other = TestPaths.temporaryDirectory("providers-dir")
+        try ProviderCatalogTests_file(id: "x", domains: ["x.example"], host: "imap.x.example")
+            .write(to: other.appendingPathComponent("x.xml"), atomically: true, encoding: .utf8)
+        let viaOption = try await autoconf(["lookup", "a@x.example", "--providers", other.path, "--offline"])
+        #expect(viaOption.status == 0)
+        #expect(viaOption.stdout.contains("imap.x.example"))
+    }
+
+    @Test func aCopiedBinaryStillKnowsTheBundledProviders() async throws {
+        let directory = TestPaths.temporaryDirectory("copied-binary")
+        let copy = directory.appendingPathComponent("autoconf")
+        try FileManager.default.copyItem(at: TestPaths.autoconfBinary, to: copy)
+        let result = try await autoconf(["lookup", "someone@yahoo.com", "--offline"], binary: copy.path)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("imap.mail.yahoo.com"))
+    }
+
+    @Test func providersListShowValidate() async throws {
+        let list = try await autoconf(["providers", "list"])
+        #expect(list.status == 0)
+        #expect(list.stdout.contains("gmail.com"))
+        let show = try await autoconf(["providers", "show", "googlemail.com"])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("<hostname>imap.gmail.com</hostname>"))
+        let missing = try await autoconf(["providers", "show", "nowhere.example"])
+        #expect(missing.status == 1)
+
+        let directory = TestPaths.temporaryDirectory("validate")
+        let good = directory.appendingPathComponent("good.xml")
+        let bad = directory.appendingPathComponent("bad.xml")
+        try ProviderCatalogTests_file(id: "g", domains: ["g.example"]).write(to: good, atomically: true, encoding: .utf8)
+        try "<clientConfig>\n<emailProvider>\n</clientConfig>".write(to: bad, atomically: true, encoding: .utf8)
+        let okRun = try await autoconf(["providers", "validate", good.path])
+        #expect(okRun.status == 0)
+        #expect(okRun.stdout.contains("good.xml: ok"))
+        let badRun = try await autoconf(["providers", "validate", good.path, bad.path])
+        #expect(badRun.status == 2)
+        #expect(badRun.stderr.contains("bad.xml:3:"))
+        let bundled = try FileManager.default.contentsOfDirectory(atPath: TestPaths.packageRoot.appendingPathComponent("Providers").path)
+            .filter { $0.hasSuffix(".xml") }.map { TestPaths.packageRoot.appendingPathComponent("Providers/\($0)").path }
+        let all = try await autoconf(["providers", "validate"] + bundled)
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(!all.stdout.contains("warning"))
+    }
+
+    @Test func shellCompletionsComeFromArgumentParser() async throws {
+        let result = try await autoconf(["--generate-completion-script", "bash"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("lookup"))
+    }
+}
+
+func ProviderCatalogTests_file(id: String, domains: [String], host: String = "mail.example.com") -> String {
+    """
+    <clientConfig version="1.1"><emailProvider id="\(id)">
+    \(domains.map { "<domain>\($0)</domain>" }.joined())
+    <incomingServer type="imap"><hostname>\(host)</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
+    <outgoingServer type="smtp"><hostname>\(host)</hostname><port>465</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
+    </emailProvider></clientConfig>
+    """
 }

@@ -46,7 +46,7 @@ import Testing
         ], timeout: .seconds(10))
         let start = ContinuousClock.now
         let result = await resolver.lookup(query)
-        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(ContinuousClock.now - start < .seconds(3))
         #expect(host(result) == "first.example.com")
         #expect(result.reports.first { $0.plugin == "hanging" }?.status == .cancelled)
         #expect(result.reports.first { $0.plugin == "slow" }?.status == .cancelled)
@@ -72,7 +72,7 @@ import Testing
         ])
         let start = ContinuousClock.now
         _ = await resolver.lookup(query)
-        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(ContinuousClock.now - start < .seconds(3))
     }
 
     @Test func deadlineBoundsEveryLookup() async {
@@ -80,7 +80,7 @@ import Testing
         let start = ContinuousClock.now
         let result = await resolver.lookup(query)
         let elapsed = ContinuousClock.now - start
-        #expect(elapsed >= .milliseconds(290) && elapsed < .milliseconds(1500))
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(3))
         #expect(result.deadlineReached)
         #expect(!result.found)
         #expect(result.reports.allSatisfy { $0.status == .timedOut })

@@ -38,3 +38,13 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
         status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self), milliseconds: Date().timeIntervalSince(start) * 1000)
 }
+
+/// `runCommand` off the cooperative thread pool: blocking waits inside async tests would starve
+/// other concurrently running tests (the pool has one thread per core).
+public func runCommandAsync(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, stdin: String? = nil, timeout: TimeInterval = 60) async throws -> CommandResult {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runCommand(executable, arguments, environment: environment, stdin: stdin, timeout: timeout) })
+        }
+    }
+}
