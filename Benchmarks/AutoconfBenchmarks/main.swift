@@ -1,1 +1,96 @@
-print("benchmarks: coming")
+// autoconf's benchmark: run with `swift run -c release AutoconfBenchmarks` (release build; debug
+// numbers mean nothing). Prints one table: what was measured, the median, and the target.
+import AutoconfKit
+import Foundation
+
+struct Row {
+    var name: String
+    var value: String
+    var target: String
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func milliseconds(_ duration: Duration) -> Double { duration.milliseconds }
+
+func format(_ value: Double, _ unit: String) -> String { String(format: "%.3f %@", value, unit) }
+
+/// Median wall time of parsing every ISPDB file once (read from disk beforehand).
+func ispdbCorpusParse() -> Row? {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let ispdb = ProcessInfo.processInfo.environment["AUTOCONF_ISPDB"].map { URL(fileURLWithPath: $0) }
+        ?? root.deletingLastPathComponent().appendingPathComponent("shared/ispdb")
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: ispdb.path).filter({ $0.hasSuffix(".xml") }), !names.isEmpty else {
+        print("skipping the ISPDB corpus: \(ispdb.path) is absent")
+        return nil
+    }
+    let files = names.compactMap { name in (try? Data(contentsOf: ispdb.appendingPathComponent(name))).map { (name, [UInt8]($0)) } }
+    let reader = ConfigXMLReader()
+    var samples: [Double] = []
+    for _ in 0..<30 {
+        let start = ContinuousClock.now
+        var servers = 0
+        for (name, bytes) in files {
+            if let document = try? reader.read(bytes, source: name) { servers += document.configuration.incoming.count }
+        }
+        precondition(servers > 0)
+        samples.append(milliseconds(ContinuousClock.now - start))
+    }
+    return Row(name: "parse ISPDB corpus (\(files.count) files)", value: format(median(samples), "ms"), target: "< 20 ms")
+}
+
+/// 10,000 offline lookups through the engine (bundled provider files), per lookup.
+func offlineLookups() async -> Row {
+    let autoconf = Autoconf(options: AutoconfOptions(offline: true, readsUserDirectory: false))
+    let addresses = ["alice@gmail.com", "bob@yahoo.co.uk", "carol@web.de", "dave@outlook.com", "eve@nowhere.example"]
+        .map { try! EmailAddress($0) }
+    _ = try? await autoconf.lookup(addresses[0])  // parse the bundled catalog outside the timing
+    var samples: [Double] = []
+    for _ in 0..<5 {
+        let count = 10_000
+        let start = ContinuousClock.now
+        for index in 0..<count {
+            let result = try? await autoconf.lookup(addresses[index % addresses.count])
+            precondition(result != nil)
+        }
+        samples.append(milliseconds(ContinuousClock.now - start) * 1000 / Double(count))
+    }
+    return Row(name: "offline lookup in the library (10,000 lookups)", value: format(median(samples), "µs"), target: "< 50 µs")
+}
+
+/// The whole `autoconf lookup --offline` process, wall clock, median of 50 runs.
+func processWall() -> Row? {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("autoconf")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        print("skipping the process benchmark: build autoconf first (swift build -c release)")
+        return nil
+    }
+    var samples: [Double] = []
+    for _ in 0..<50 {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["lookup", "alice@gmail.com", "--offline", "--no-user-providers"]
+        process.standardOutput = FileHandle.nullDevice
+        let start = ContinuousClock.now
+        try? process.run()
+        process.waitUntilExit()
+        samples.append(milliseconds(ContinuousClock.now - start))
+    }
+    return Row(name: "autoconf lookup --offline (process, wall)", value: format(median(samples), "ms"), target: "< 20 ms")
+}
+
+var rows: [Row] = []
+if let row = ispdbCorpusParse() { rows.append(row) }
+rows.append(await offlineLookups())
+if let row = processWall() { rows.append(row) }
+for extra in await networkBenchmarks() { rows.append(Row(name: extra.name, value: extra.value, target: extra.target)) }
+
+let widths = [max(9, rows.map(\.name.count).max() ?? 0), max(6, rows.map(\.value.count).max() ?? 0)]
+print("benchmark".padding(toLength: widths[0], withPad: " ", startingAt: 0) + "  " + "median".padding(toLength: widths[1], withPad: " ", startingAt: 0) + "  target")
+for row in rows {
+    print(row.name.padding(toLength: widths[0], withPad: " ", startingAt: 0) + "  " + row.value.padding(toLength: widths[1], withPad: " ", startingAt: 0) + "  " + row.target)
+}

@@ -24,6 +24,10 @@ public protocol ProviderPlugin: Sendable {
     var bestPossibleTrust: Trust.Level { get }
     /// True for plugins that need the network; `--offline` skips them.
     var needsNetwork: Bool { get }
+    /// True for plugins that answer from memory at once (provider files). The resolver runs them
+    /// inline before starting anything else, so a lookup they answer starts no task, no timer and
+    /// no network request. A plugin that may wait on anything must leave this false.
+    var answersInstantly: Bool { get }
 
     /// Looks up settings. Throw `PluginFailure` for a failure worth reporting; honour cancellation
     /// (`Task.checkCancellation()`, or cancellable I/O) and `context.deadline`.
@@ -33,6 +37,7 @@ public protocol ProviderPlugin: Sendable {
 extension ProviderPlugin {
     public var bestPossibleTrust: Trust.Level { .trusted }
     public var needsNetwork: Bool { true }
+    public var answersInstantly: Bool { false }
 }
 
 /// What a plugin answers.

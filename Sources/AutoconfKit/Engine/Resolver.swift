@@ -39,38 +39,52 @@ public struct Resolver: Sendable {
         let start = clock.now
         let deadline = start.advanced(by: timeout)
         let sanitizer = CandidateSanitizer(query: query, preferredIncoming: preferredIncoming)
-        let (events, continuation) = AsyncStream<Event>.makeStream()
-
-        var tasks: [Task<Void, Never>] = []
-        tasks.reserveCapacity(plugins.count)
-        for (index, plugin) in plugins.enumerated() {
-            let context = PluginContext(pluginName: plugin.name, deadline: deadline, startedAt: start, services: services, observer: observer)
-            tasks.append(Task {
-                context.trace(.started)
-                let began = ContinuousClock.now
-                let result: Result<PluginOutcome, any Error>
-                do { result = .success(try await plugin.lookup(query, context: context)) } catch { result = .failure(error) }
-                continuation.yield(.finished(index: index, result: result, elapsed: (ContinuousClock.now - began).milliseconds))
-            })
-        }
-        let timer = Task {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            if !Task.isCancelled { continuation.yield(.deadline) }
-        }
-
         var state = State(plugins: plugins)
         func elapsed() -> Double { (ContinuousClock.now - start).milliseconds }
         func trace(_ plugin: String, _ kind: TraceEvent.Kind) {
             observer?(TraceEvent(plugin: plugin, kind: kind, atMilliseconds: elapsed()))
         }
 
+        // Phase 1: instant plugins run inline, in rank order.
+        for (index, plugin) in plugins.enumerated() where plugin.answersInstantly {
+            let context = PluginContext(pluginName: plugin.name, deadline: deadline, startedAt: start, services: services, observer: observer)
+            context.trace(.started)
+            let began = ContinuousClock.now
+            let result: Result<PluginOutcome, any Error>
+            do { result = .success(try await plugin.lookup(query, context: context)) } catch { result = .failure(error) }
+            state.record(index, result: result, elapsed: (ContinuousClock.now - began).milliseconds, sanitizer: sanitizer, trace: { trace(plugin.name, $0) })
+        }
+        // Phase 2: start only the plugins that could still beat what phase 1 found.
+        for index in state.running.sorted() where !state.canBeat(index) {
+            state.finish(index, status: .skipped, failure: nil, elapsed: 0)
+            trace(plugins[index].name, .cancelled("a result it cannot beat is already in"))
+        }
+        let (events, continuation) = AsyncStream<Event>.makeStream()
+
+        var tasks: [Task<Void, Never>?] = Array(repeating: nil, count: plugins.count)
+        for index in state.running.sorted() {
+            let plugin = plugins[index]
+            let context = PluginContext(pluginName: plugin.name, deadline: deadline, startedAt: start, services: services, observer: observer)
+            tasks[index] = Task {
+                context.trace(.started)
+                let began = ContinuousClock.now
+                let result: Result<PluginOutcome, any Error>
+                do { result = .success(try await plugin.lookup(query, context: context)) } catch { result = .failure(error) }
+                continuation.yield(.finished(index: index, result: result, elapsed: (ContinuousClock.now - began).milliseconds))
+            }
+        }
+        let timer: Task<Void, Never>? = state.running.isEmpty ? nil : Task {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            if !Task.isCancelled { continuation.yield(.deadline) }
+        }
+
         await withTaskCancellationHandler {
-            if plugins.isEmpty { return }
+            if state.running.isEmpty { return }
             for await event in events {
                 switch event {
                 case .deadline:
                     for index in state.running.sorted() {
-                        tasks[index].cancel()
+                        tasks[index]?.cancel()
                         state.finish(index, status: .timedOut, failure: PluginFailure(.timeout, "the lookup deadline passed"), elapsed: elapsed())
                         trace(plugins[index].name, .cancelled("the lookup deadline passed"))
                     }
@@ -79,15 +93,10 @@ public struct Resolver: Sendable {
                     guard state.running.contains(index) else { continue }
                     state.record(index, result: result, elapsed: time, sanitizer: sanitizer, trace: { trace(plugins[index].name, $0) })
                     // Cancel every running plugin that can no longer beat the best answer so far.
-                    if let best = state.bestKey {
-                        for other in state.running.sorted() {
-                            let possible = Key(tier: plugins[other].bestPossibleTrust == .trusted ? 0 : 1, rank: other, subrank: Int.min)
-                            if !(possible < best) {
-                                tasks[other].cancel()
-                                state.finish(other, status: .cancelled, failure: nil, elapsed: elapsed())
-                                trace(plugins[other].name, .cancelled("a result it cannot beat is already in"))
-                            }
-                        }
+                    for other in state.running.sorted() where !state.canBeat(other) {
+                        tasks[other]?.cancel()
+                        state.finish(other, status: .cancelled, failure: nil, elapsed: elapsed())
+                        trace(plugins[other].name, .cancelled("a result it cannot beat is already in"))
                     }
                 }
                 if state.running.isEmpty { break }
@@ -95,8 +104,8 @@ public struct Resolver: Sendable {
         } onCancel: {
             continuation.finish()
         }
-        timer.cancel()
-        for index in state.running { tasks[index].cancel() }
+        timer?.cancel()
+        for index in state.running { tasks[index]?.cancel() }
         continuation.finish()
 
         let ranked = state.candidates.sorted { $0.key < $1.key }
@@ -123,6 +132,13 @@ public struct Resolver: Sendable {
             self.plugins = plugins
             running = Set(plugins.indices)
             reports = Array(repeating: nil, count: plugins.count)
+        }
+
+        /// Whether plugin `index` could still produce something better than the best answer so far.
+        func canBeat(_ index: Int) -> Bool {
+            guard let best = bestKey else { return true }
+            let possible = Key(tier: plugins[index].bestPossibleTrust == .trusted ? 0 : 1, rank: index, subrank: Int.min)
+            return possible < best
         }
 
         var bestKey: Key? {

@@ -36,10 +36,10 @@ public struct ConfigXMLReader: Sendable {
 
         var configuration = EmailConfiguration(providerID: provider.attributes["id"])
         for domain in provider.children(named: "domain") {
-            let value = domain.text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let value = domain.text.trimmed.lowercased()
             if value.isEmpty { continue }
             if domain.attributes["purpose"] == "mx" { continue }  // 1.2: MX-only match hints, not addresses
-            if Hostname.isValid(value.replacingOccurrences(of: "*.", with: "")) {
+            if Hostname.isValid(value.hasPrefix("*.") ? String(value.dropFirst(2)) : value) {
                 configuration.domains.append(value)
             } else {
                 warn(domain.line, "ignoring invalid <domain> '\(value.prefix(80))'")
@@ -109,7 +109,7 @@ public struct ConfigXMLReader: Sendable {
         if server.username == "undefined" { server.username = nil }
 
         for auth in element.children(named: "authentication") {
-            let value = auth.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = auth.text.trimmed
             guard !value.isEmpty else { continue }
             let method = AuthenticationMethod(rawValue: value)
             if case .unknown = method { continue }  // unknown method: ignore it, keep the server
@@ -142,7 +142,7 @@ public struct ConfigXMLReader: Sendable {
             return .failure(Invalid(reason: "invalid hostname '\(hostname.prefix(60).debugDescription.dropFirst().dropLast())': \(problem)"))
         }
         // Hostnames are case-insensitive; placeholders are not, so leave those names as written.
-        server.hostname = hostname.contains("%") ? hostname : hostname.lowercased()
+        server.hostname = hostname.containsByte(UInt8(ascii: "%")) ? hostname : hostname.lowercased()
         guard let portText = element.childText("port") else { return .failure(Invalid(reason: "no <port>")) }
         guard let port = Int(portText), (1...65535).contains(port) else {
             return .failure(Invalid(reason: "port '\(portText.prefix(20))' is not in 1–65535"))
@@ -160,10 +160,10 @@ public struct ConfigXMLReader: Sendable {
     private func instruction(_ kind: Instruction.Kind, _ element: XMLElement, urlAttribute: String, textElement: String) -> Instruction {
         var texts: [String: String] = [:]
         for text in element.children(named: textElement) {
-            let value = text.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = text.text.trimmed
             if !value.isEmpty { texts[text.attributes["lang"] ?? ""] = value }
         }
-        let own = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let own = element.text.trimmed
         if texts.isEmpty && !own.isEmpty { texts[""] = own }
         let url = element.attributes[urlAttribute].flatMap { URLCheck.problem($0) == nil ? $0 : nil }
         return Instruction(kind: kind, url: url, texts: texts)

@@ -15,18 +15,13 @@ public struct Placeholders: Sendable {
     }
 
     public func expand(_ text: String) -> String {
-        guard text.contains("%") else { return text }
-        var result = text
-        for (placeholder, value) in values where result.contains(placeholder) {
-            result = result.replacingOccurrences(of: placeholder, with: value)
-        }
-        return result
+        text.replacingTokens(values)
     }
 
     /// Expands a username; an empty result means "no username given" and stays absent.
     public func expandUsername(_ text: String?) -> String? {
         guard let text else { return nil }
-        let expanded = expand(text).trimmingCharacters(in: .whitespacesAndNewlines)
+        let expanded = expand(text).trimmed
         return expanded.isEmpty ? nil : expanded
     }
 

@@ -13,7 +13,7 @@ public enum AuthenticationMethod: Sendable, Hashable, Codable, CustomStringConve
     case unknown(String)
 
     public init(rawValue: String) {
-        switch rawValue.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
+        switch rawValue.trimmed.lowercased() {
         case "password-cleartext", "plain": self = .passwordCleartext
         case "password-encrypted", "secure": self = .passwordEncrypted
         case "oauth2": self = .oauth2

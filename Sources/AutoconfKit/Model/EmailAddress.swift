@@ -18,7 +18,7 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
     static let maximumAddressLength = 254
 
     public init(_ text: String) throws(AddressError) {
-        let input = text.trimmingCharacters(in: .whitespaces)
+        let input = text.trimmed
         guard !input.isEmpty else { throw .empty }
         if let bad = input.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
             throw .controlCharacter(bad.value)

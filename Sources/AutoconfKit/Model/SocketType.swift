@@ -8,7 +8,7 @@ public enum SocketType: String, Sendable, Hashable, Codable, CaseIterable, Custo
     /// Parses the config-v1.1 spelling and the common aliases (`TLS` is implicit TLS in most
     /// documents that use it).
     public init?(document value: String) {
-        switch value.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
+        switch value.trimmed.lowercased() {
         case "ssl", "tls", "implicit-tls": self = .ssl
         case "starttls": self = .startTLS
         case "plain", "none": self = .plain

@@ -21,7 +21,7 @@ public struct XMLElement: Sendable, Hashable {
     public func child(named name: String) -> XMLElement? { children.first { $0.name == name } }
     public func childText(_ name: String) -> String? {
         guard let child = child(named: name) else { return nil }
-        let value = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = child.text.trimmed
         return value.isEmpty ? nil : value
     }
     /// Case-insensitive lookup, for Autodiscover documents whose producers disagree on case.
@@ -31,7 +31,7 @@ public struct XMLElement: Sendable, Hashable {
     }
     public func childTextIgnoringCase(_ name: String) -> String? {
         guard let child = childIgnoringCase(name) else { return nil }
-        let value = child.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = child.text.trimmed
         return value.isEmpty ? nil : value
     }
 }

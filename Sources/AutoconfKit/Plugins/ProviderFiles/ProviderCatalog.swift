@@ -3,7 +3,12 @@ import Foundation
 /// A set of provider definition files indexed by domain. Matching is exact, or an explicit
 /// wildcard `*.example.com` (which matches subdomains of example.com, never example.com itself
 /// and never `example.com.attacker.tld`); there are no regular expressions anywhere.
-public struct ProviderCatalog: Sendable {
+/// Anything that maps a domain to a provider definition.
+public protocol ProviderDefinitions: Sendable {
+    func entry(for domain: String) -> ProviderCatalog.Entry?
+}
+
+public struct ProviderCatalog: ProviderDefinitions {
     public struct Entry: Sendable {
         public var configuration: EmailConfiguration
         /// File path, or `bundled:NAME.xml`.
@@ -69,29 +74,21 @@ public struct ProviderCatalog: Sendable {
 
     /// The entry for a lowercase A-label domain: exact first, then the nearest wildcard parent.
     public func entry(for domain: String) -> Entry? {
-        if let index = exact[domain] { return entries[index] }
+        Self.match(domain, exact: exact, wildcards: wildcards).map { entries[$0] }
+    }
+
+    /// Exact match first, then the nearest `*.parent` wildcard.
+    static func match(_ domain: String, exact: [String: Int], wildcards: [String: Int]) -> Int? {
+        if let index = exact[domain] { return index }
         var rest = Substring(domain)
         while let dot = rest.firstIndex(of: ".") {
             rest = rest[rest.index(after: dot)...]
-            if let index = wildcards[String(rest)] { return entries[index] }
+            if let index = wildcards[String(rest)] { return index }
         }
         return nil
     }
 
     public var domainCount: Int { exact.count + wildcards.count }
-}
-
-/// The provider files compiled into the binary from `Providers/`.
-public enum BundledProviders {
-    public static let catalog: ProviderCatalog = {
-        var catalog = ProviderCatalog()
-        for file in BundledProviderData.files {
-            catalog.add(file.contents, source: "bundled:\(file.name)")
-        }
-        return catalog
-    }()
-
-    public static var files: [(name: String, contents: String)] { BundledProviderData.files }
 }
 
 /// Where users put their own provider files: `$XDG_CONFIG_HOME/autoconf/providers/`

@@ -4,30 +4,31 @@ public struct ProviderFilesPlugin: ProviderPlugin {
     public let name: String
     public let summary: String
     public let channel: Provenance.Channel
-    private let catalog: @Sendable () -> ProviderCatalog
+    private let definitions: any ProviderDefinitions
 
     public var needsNetwork: Bool { false }
+    public var answersInstantly: Bool { true }
 
-    /// `catalog` is evaluated on first use, so a lookup that never reaches this plugin never parses.
-    public init(name: String, summary: String, channel: Provenance.Channel, catalog: @escaping @Sendable () -> ProviderCatalog) {
+    public init(name: String, summary: String, channel: Provenance.Channel, definitions: any ProviderDefinitions) {
         self.name = name
         self.summary = summary
         self.channel = channel
-        self.catalog = catalog
+        self.definitions = definitions
     }
 
     public static func bundled() -> ProviderFilesPlugin {
-        ProviderFilesPlugin(name: "bundled", summary: "provider files built into autoconf", channel: .bundled) { BundledProviders.catalog }
+        ProviderFilesPlugin(name: "bundled", summary: "provider files built into autoconf", channel: .bundled, definitions: BundledProviders.index)
     }
 
+    /// The directories are read on the first lookup, not when the plugin is made.
     public static func user(directories: [String]) -> ProviderFilesPlugin {
-        let catalog = ProviderCatalog.loadAll(directories)
-        return ProviderFilesPlugin(name: "user-files", summary: "your provider files (\(directories.joined(separator: ", ")))", channel: .userFile) { catalog }
+        ProviderFilesPlugin(
+            name: "user-files", summary: "your provider files (\(directories.joined(separator: ", ")))", channel: .userFile,
+            definitions: LazyDirectoryCatalog(directories: directories))
     }
 
     public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
-        let catalog = self.catalog()
-        guard let entry = catalog.entry(for: query.email.domain) else {
+        guard let entry = definitions.entry(for: query.email.domain) else {
             return .notFound("no provider file lists \(query.email.domain)")
         }
         context.trace(.sourceTried(entry.source))
@@ -51,3 +52,21 @@ extension ProviderCatalog {
         return catalog
     }
 }
+
+/// Provider directories loaded once, on first use.
+final class LazyDirectoryCatalog: ProviderDefinitions, @unchecked Sendable {
+    private let directories: [String]
+    private let lock = NSLock()
+    private var catalog: ProviderCatalog?
+
+    init(directories: [String]) { self.directories = directories }
+
+    func entry(for domain: String) -> ProviderCatalog.Entry? {
+        lock.lock()
+        defer { lock.unlock() }
+        if catalog == nil { catalog = ProviderCatalog.loadAll(directories) }
+        return catalog?.entry(for: domain)
+    }
+}
+
+import Foundation

@@ -1,0 +1,52 @@
+import Foundation
+
+/// The provider files compiled into the binary from `Providers/` (see Plugins/EmbedProviders).
+/// A lookup parses only the file its domain names, via the domain index built at compile time;
+/// the full catalog (for listing) is parsed on first use.
+public enum BundledProviders {
+    public static var files: [(name: String, contents: String)] { BundledProviderData.files }
+
+    /// Every bundled file, parsed.
+    public static let catalog: ProviderCatalog = {
+        var catalog = ProviderCatalog()
+        for file in BundledProviderData.files { catalog.add(file.contents, source: "bundled:\(file.name)") }
+        return catalog
+    }()
+
+    /// Per-domain access that parses one file at a time.
+    public static let index = BundledProviderIndex()
+}
+
+public final class BundledProviderIndex: ProviderDefinitions, @unchecked Sendable {
+    private let exact: [String: Int]
+    private let wildcards: [String: Int]
+    private let lock = NSLock()
+    private var parsed: [Int: ProviderCatalog.Entry?] = [:]
+
+    init() {
+        var exact: [String: Int] = [:]
+        var wildcards: [String: Int] = [:]
+        for (domain, file) in BundledProviderData.domains {
+            if domain.hasPrefix("*.") {
+                wildcards[String(domain.dropFirst(2))] = wildcards[String(domain.dropFirst(2))] ?? file
+            } else {
+                exact[domain] = exact[domain] ?? file
+            }
+        }
+        self.exact = exact
+        self.wildcards = wildcards
+    }
+
+    public func entry(for domain: String) -> ProviderCatalog.Entry? {
+        guard let file = ProviderCatalog.match(domain, exact: exact, wildcards: wildcards) else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = parsed[file] { return cached }
+        var catalog = ProviderCatalog()
+        let data = BundledProviderData.files[file]
+        catalog.add(data.contents, source: "bundled:\(data.name)")
+        let entry = catalog.entries.first
+        parsed[file] = entry
+        return entry
+    }
+}

@@ -1,0 +1,42 @@
+/// Small string helpers on the standard library alone. Foundation's NSString-bridged versions of
+/// these (`trimmingCharacters`, `replacingOccurrences`, `contains`) dominated the offline lookup
+/// profile, and these run on every field of every document.
+extension StringProtocol {
+    /// Without leading and trailing whitespace and newlines (Unicode's definition).
+    public var trimmed: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = lastIndex(where: { !$0.isWhitespace })!
+        return String(self[first...last])
+    }
+
+    /// True when the UTF-8 bytes contain `byte` (an ASCII character).
+    func containsByte(_ byte: UInt8) -> Bool { utf8.contains(byte) }
+}
+
+extension String {
+    /// Replaces every `%NAME%` token found in `values`; other text (and unknown tokens) unchanged.
+    func replacingTokens(_ values: [(String, String)]) -> String {
+        guard containsByte(UInt8(ascii: "%")) else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let start = rest.firstIndex(of: "%") {
+            result += rest[..<start]
+            let afterStart = rest.index(after: start)
+            guard let end = rest[afterStart...].firstIndex(of: "%") else {
+                rest = rest[start...]
+                break
+            }
+            let token = rest[start...end]
+            if let value = values.first(where: { $0.0 == token })?.1 {
+                result += value
+                rest = rest[rest.index(after: end)...]
+            } else {
+                // Not a placeholder: keep the first '%' and continue scanning from the second.
+                result += "%"
+                rest = rest[afterStart...]
+            }
+        }
+        result += rest
+        return result
+    }
+}
