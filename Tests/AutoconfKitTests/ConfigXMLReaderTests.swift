@@ -97,14 +97,14 @@ import Testing
             \(Self.smtp)
             """)
         let document = try Self.reader.read(xml, source: "t.xml")
-        #expect(document.configuration.incoming.map(\.hostname) == ["imap2.example.com"])
-        #expect(document.configuration.incoming[0].authenticationMethods == [.passwordCleartext])
-        #expect(document.warnings.count == 4)
+        #expect(document.configuration.incoming.map(\.hostname) == ["imap.example.com", "imap2.example.com"])
+        #expect(document.configuration.incoming[0].type == .unknown("carrierpigeon"))  // kept, never used
+        #expect(document.configuration.incoming[1].authenticationMethods == [.passwordCleartext])
+        #expect(document.warnings.count == 3)
         #expect(document.warnings[0].hasPrefix("t.xml:"))
         #expect(document.warnings[0].contains("invalid hostname"))
         #expect(document.warnings[1].contains("port '99999'"))
         #expect(document.warnings[2].contains("socketType"))
-        #expect(document.warnings[3].contains("carrierpigeon"))
     }
 
     @Test func rejectsDocumentsWithNothingUsable() {
@@ -114,6 +114,9 @@ import Testing
         #expect { try Self.reader.read(Self.document(Self.imap), source: "f.xml") } throws: { error in
             (error as? XMLParseError)?.message.contains("no usable outgoing server") == true
         }
+        // A protocol we do not know never makes a document usable.
+        let unknownOnly = Self.document(#"<incomingServer type="carrierpigeon"><hostname>c.example.com</hostname><port>1</port><socketType>SSL</socketType></incomingServer>"# + Self.smtp)
+        #expect(throws: XMLParseError.self) { try Self.reader.read(unknownOnly, source: "f.xml") }
         // JMAP submits mail itself: no SMTP needed.
         let jmap = Self.document(#"<incomingServer type="jmap"><url>https://api.example.com/jmap/session</url></incomingServer>"#)
         #expect(throws: Never.self) { try Self.reader.read(jmap, source: "f.xml") }

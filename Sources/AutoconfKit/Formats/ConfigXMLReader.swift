@@ -102,7 +102,8 @@ public struct ConfigXMLReader: Sendable {
         if typeName.isEmpty { return .failure(Invalid(reason: "no type attribute")) }
         let type = ServerType(rawValue: typeName)
         if outgoing && type != .smtp { return .failure(Invalid(reason: "unknown outgoing type '\(typeName)'")) }
-        if case .unknown = type { return .failure(Invalid(reason: "unknown server type '\(typeName.prefix(40))'")) }
+        // Unknown protocols are kept (as `.unknown`) so newer documents round-trip; they never
+        // count towards a usable configuration.
 
         var server = Server(type: type)
         server.username = element.childText("username")

@@ -32,8 +32,9 @@ public struct EmailConfiguration: Sendable, Hashable, Codable {
 
     /// An incoming server plus, unless that protocol submits mail itself, an outgoing one.
     public var isUsable: Bool {
-        guard let first = incoming.first else { return false }
-        return first.type.submitsMail || incoming.contains(where: \.type.submitsMail) || !outgoing.isEmpty
+        let known = incoming.filter(\.type.isKnown)
+        guard !known.isEmpty else { return false }
+        return known.contains(where: \.type.submitsMail) || !outgoing.isEmpty
     }
 
     /// The explanation of a provider that offers no standard protocol (Proton, Tuta).
@@ -45,11 +46,13 @@ public struct EmailConfiguration: Sendable, Hashable, Codable {
         var copy = self
         let hasIMAP = incoming.contains { $0.type == .imap }
         let hasPOP = incoming.contains { $0.type == .pop3 }
+        // Servers of protocols we do not know go last, whatever the document's order.
+        copy.incoming = incoming.filter(\.type.isKnown) + incoming.filter { !$0.type.isKnown }
         guard hasIMAP && hasPOP, preferred == .imap || preferred == .pop3 else { return copy }
         let other: ServerType = preferred == .imap ? .pop3 : .imap
         // Stable partition: preferred protocol's servers first, then the other, then the rest in order.
-        copy.incoming = incoming.filter { $0.type == preferred } + incoming.filter { $0.type == other }
-            + incoming.filter { $0.type != preferred && $0.type != other }
+        copy.incoming = copy.incoming.filter { $0.type == preferred } + copy.incoming.filter { $0.type == other }
+            + copy.incoming.filter { $0.type != preferred && $0.type != other }
         return copy
     }
 }

@@ -32,6 +32,11 @@ public enum ServerType: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var description: String { rawValue }
 
+    public var isKnown: Bool {
+        if case .unknown = self { return false }
+        return true
+    }
+
     /// Protocols that send mail themselves, so a configuration using them needs no SMTP server.
     public var submitsMail: Bool {
         switch self {
