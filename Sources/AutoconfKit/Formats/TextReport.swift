@@ -36,14 +36,21 @@ public enum TextReport {
         if !auth.isEmpty { lines.append("authentication  \(auth.joined(separator: ", "))") }
         if let oauth = configuration.oauth2 { lines.append("oauth2          issuer \(oauth.issuer)") }
         lines.append("trust           \(best.trust)")
+        if best.trust.level == .confirm {
+            let domains = Set((configuration.incoming + configuration.outgoing).compactMap { $0.hostname ?? $0.url.flatMap(hostOf) }
+                .map(PublicSuffix.registrableDomain(of:))).sorted()
+            lines.append("                confirm before sending a password to: \(domains.joined(separator: ", "))")
+        }
         lines.append("source          \(best.provenance.source) (plugin \(best.provenance.plugin), via \(best.provenance.channel.rawValue))")
         if !best.provenance.redirects.isEmpty { lines.append("redirects       \(best.provenance.redirects.joined(separator: " → "))") }
         for instruction in configuration.instructions where instruction.kind == .enable || instruction.kind == .appPassword {
             let label = instruction.kind == .enable ? "enable first" : "app password"
             lines.append("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(instruction.text ?? "")\(instruction.url.map { " <\($0)>" } ?? "")")
         }
-        if result.candidates.count > 1 {
-            lines.append("alternatives    \(result.candidates.count - 1) more (--json shows them)")
+        for (index, alternative) in result.candidates.dropFirst().enumerated() {
+            let server = alternative.configuration.incoming.first.map { "\($0.type) \($0.endpoint)" } ?? "-"
+            let label = index == 0 ? "alternatives" : ""
+            lines.append("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(server) from \(alternative.provenance.plugin) (\(alternative.trust))")
         }
         return lines.joined(separator: "\n") + "\n"
     }
