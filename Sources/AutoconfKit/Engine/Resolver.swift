@@ -41,8 +41,8 @@ public struct Resolver: Sendable {
         let sanitizer = CandidateSanitizer(query: query, preferredIncoming: preferredIncoming)
         var state = State(plugins: plugins)
         func elapsed() -> Double { (ContinuousClock.now - start).milliseconds }
-        func trace(_ plugin: String, _ kind: TraceEvent.Kind) {
-            observer?(TraceEvent(plugin: plugin, kind: kind, atMilliseconds: elapsed()))
+        func trace(_ plugin: String, _ kind: TraceEvent.Kind, duration: Double? = nil) {
+            observer?(TraceEvent(plugin: plugin, kind: kind, atMilliseconds: elapsed(), durationMilliseconds: duration))
         }
 
         // Phase 1: instant plugins run inline, in rank order.
@@ -52,7 +52,8 @@ public struct Resolver: Sendable {
             let began = ContinuousClock.now
             let result: Result<PluginOutcome, any Error>
             do { result = .success(try await plugin.lookup(query, context: context)) } catch { result = .failure(error) }
-            state.record(index, result: result, elapsed: (ContinuousClock.now - began).milliseconds, sanitizer: sanitizer, trace: { trace(plugin.name, $0) })
+            let took = (ContinuousClock.now - began).milliseconds
+            state.record(index, result: result, elapsed: took, sanitizer: sanitizer, trace: { trace(plugin.name, $0, duration: took) })
         }
         // Phase 2: start only the plugins that could still beat what phase 1 found.
         for index in state.running.sorted() where !state.canBeat(index) {
@@ -91,7 +92,7 @@ public struct Resolver: Sendable {
                     state.deadlineReached = true
                 case .finished(let index, let result, let time):
                     guard state.running.contains(index) else { continue }
-                    state.record(index, result: result, elapsed: time, sanitizer: sanitizer, trace: { trace(plugins[index].name, $0) })
+                    state.record(index, result: result, elapsed: time, sanitizer: sanitizer, trace: { trace(plugins[index].name, $0, duration: time) })
                     // Cancel every running plugin that can no longer beat the best answer so far.
                     for other in state.running.sorted() where !state.canBeat(other) {
                         tasks[other]?.cancel()

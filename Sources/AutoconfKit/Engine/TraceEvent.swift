@@ -18,11 +18,14 @@ public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
     public var kind: Kind
     /// Milliseconds since the lookup started.
     public var atMilliseconds: Double
+    /// On outcome events: how long the plugin ran.
+    public var durationMilliseconds: Double?
 
-    public init(plugin: String, kind: Kind, atMilliseconds: Double) {
+    public init(plugin: String, kind: Kind, atMilliseconds: Double, durationMilliseconds: Double? = nil) {
         self.plugin = plugin
         self.kind = kind
         self.atMilliseconds = atMilliseconds
+        self.durationMilliseconds = durationMilliseconds
     }
 
     public var description: String {
@@ -38,7 +41,8 @@ public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
         case .failed(let failure): what = "failed (\(failure.kind.rawValue)): \(failure.message)"
         case .cancelled(let why): what = "cancelled: \(why)"
         }
-        return "\(time)  \(plugin): \(what)"
+        let duration = durationMilliseconds.map { String(format: " (%.1f ms)", $0) } ?? ""
+        return "\(time)  \(plugin): \(what)\(duration)"
     }
 }
 
