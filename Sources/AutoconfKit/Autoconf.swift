@@ -10,6 +10,8 @@ import Foundation
 public struct Autoconf: Sendable {
     public var options: AutoconfOptions
     public var registry: PluginRegistry
+    /// Lets consecutive lookups share one HTTP client and its open connections.
+    private let httpClients = HTTPClientCache()
 
     /// `additionalPlugins` rank above the built-in ones unless placed with `registry.register`.
     public init(options: AutoconfOptions = AutoconfOptions(), additionalPlugins: [any ProviderPlugin] = []) {
@@ -34,7 +36,7 @@ public struct Autoconf: Sendable {
     public func lookup(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
         if let problem = options.problem() { throw .invalidOption(problem) }
         let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly, pluginOptions: options.pluginOptions)
-        return await (try resolver()).lookup(query, services: BuiltInPlugins.services(options: options), observer: observer)
+        return await (try resolver()).lookup(query, services: BuiltInPlugins.services(options: options, httpClients: httpClients), observer: observer)
     }
 }
 

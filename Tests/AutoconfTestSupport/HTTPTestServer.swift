@@ -112,6 +112,16 @@ public final class HTTPTestServer: @unchecked Sendable {
         httpPort = process.port("http")
     }
 
+    /// Starts the server off Swift's cooperative threads: waiting for a Python process to come up
+    /// blocks, and blocked cooperative threads would stall every other test running in parallel.
+    public static func start(routes: [Route], rogue: [String] = []) async throws -> HTTPTestServer {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try HTTPTestServer(routes: routes, rogue: rogue) })
+            }
+        }
+    }
+
     public func stop() { process.stop() }
 
     deinit {

@@ -17,10 +17,14 @@ public enum BuiltInPlugins {
     }
 
     public static func services(options: AutoconfOptions) -> LookupServices {
+        services(options: options, httpClients: HTTPClientCache())
+    }
+
+    static func services(options: AutoconfOptions, httpClients: HTTPClientCache) -> LookupServices {
         var services = LookupServices()
         // No client (and no curl thread) for offline lookups; a client that cannot be built
         // (unreadable --ca-file) was already reported by `AutoconfOptions.problem()`.
-        if !options.offline, let client = try? CurlHTTPClient(configuration: options.httpConfiguration) {
+        if !options.offline, let client = try? httpClients.client(for: options.httpConfiguration) {
             services[HTTPClientKey.self] = client
         }
         return services

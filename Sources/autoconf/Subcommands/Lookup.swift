@@ -87,7 +87,6 @@ struct Lookup: AsyncParsableCommand {
             }
         }
         guard httpTimeout > 0, httpTimeout <= 600 else { throw ValidationError("--http-timeout must be between 0 and 600 seconds") }
-        if let problem = httpOptions(AutoconfOptions()).problem() { throw ValidationError(problem) }
     }
 
     /// The HTTP-related options applied to `options`.
@@ -113,6 +112,8 @@ struct Lookup: AsyncParsableCommand {
         options.httpsOnly = httpsOnly
         options.realName = realName
         options = httpOptions(options)
+        // One line, exit 2 (a ValidationError would add the usage text).
+        if let problem = options.problem() { throw BadInput(problem) }
 
         let autoconf = Autoconf(options: options)
         var observer: TraceObserver?

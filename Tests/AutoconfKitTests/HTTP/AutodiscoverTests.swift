@@ -8,7 +8,7 @@ import Testing
     static let settings = TestDocuments.autodiscoverSettings(imap: "imap.example.test", smtp: "smtp.example.test")
 
     @Test func rootDomainPOST() async throws {
-        let server = try HTTPTestServer(routes: [.answer("example.test", autodiscoverPath, method: "POST", body: Self.settings)])
+        let server = try await HTTPTestServer.start(routes: [.answer("example.test", autodiscoverPath, method: "POST", body: Self.settings)])
         let result = try await lookup(server, "bob@example.test", plugins: ["autodiscover"])
         let best = try #require(result.best)
         #expect(best.trust == .trusted)
@@ -24,13 +24,13 @@ import Testing
     }
 
     @Test func autodiscoverSubdomainPOST() async throws {
-        let server = try HTTPTestServer(routes: [.answer("autodiscover.example.test", autodiscoverPath, method: "POST", body: Self.settings)])
+        let server = try await HTTPTestServer.start(routes: [.answer("autodiscover.example.test", autodiscoverPath, method: "POST", body: Self.settings)])
         let result = try await lookup(server, plugins: ["autodiscover"])
         #expect(result.best?.provenance.source == "https://autodiscover.example.test/autodiscover/autodiscover.xml")
     }
 
     @Test func plainHTTPRedirectMethodPostsToTheHTTPSTarget() async throws {
-        let server = try HTTPTestServer(routes: [
+        let server = try await HTTPTestServer.start(routes: [
             .redirect("autodiscover.example.test", autodiscoverPath, scheme: "http", to: "https://mail.example.test/autodiscover/autodiscover.xml"),
             .answer("mail.example.test", autodiscoverPath, method: "POST", body: Self.settings),
         ])
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func plainHTTPWithoutHTTPSRedirectIsNotUsed() async throws {
-        let server = try HTTPTestServer(routes: [
+        let server = try await HTTPTestServer.start(routes: [
             .redirect("autodiscover.example.test", autodiscoverPath, scheme: "http", to: "http://mail.example.test/autodiscover/autodiscover.xml"),
             .answer("mail.example.test", autodiscoverPath, scheme: "http", body: Self.settings),
         ])
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func srvRecordSlot() async throws {
-        let server = try HTTPTestServer(routes: [.answer("exchange.hoster.test", autodiscoverPath, method: "POST", body: Self.settings)])
+        let server = try await HTTPTestServer.start(routes: [.answer("exchange.hoster.test", autodiscoverPath, method: "POST", body: Self.settings)])
         let dns = FakeDNS(srvRecords: ["_autodiscover._tcp.example.test": [SRVRecord(priority: 0, weight: 0, port: 443, target: "exchange.hoster.test.")]])
         let result = try await lookup(server, plugins: ["autodiscover"], dns: dns)
         let best = try #require(result.best)
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func redirectAddrIsFollowedAsCrossDomainWithTheNewLogin() async throws {
-        let server = try HTTPTestServer(routes: [
+        let server = try await HTTPTestServer.start(routes: [
             .answer("example.test", autodiscoverPath, method: "POST", body: TestDocuments.autodiscoverRedirect(action: "redirectAddr", target: "bob@other.test")),
             .answer("autodiscover.other.test", autodiscoverPath, method: "POST",
                     body: TestDocuments.autodiscoverSettings(imap: "imap.other.test", smtp: "smtp.other.test")),
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func redirectUrlChainWithinTheDomainStaysTrusted() async throws {
-        let server = try HTTPTestServer(routes: [
+        let server = try await HTTPTestServer.start(routes: [
             .answer("example.test", autodiscoverPath, method: "POST",
                     body: TestDocuments.autodiscoverRedirect(action: "redirectUrl", target: "https://ex1.example.test/autodiscover/autodiscover.xml")),
             .answer("ex1.example.test", autodiscoverPath, method: "POST",
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func redirectUrlToHTTPAndLoopsAreRefused() async throws {
-        let server = try HTTPTestServer(routes: [
+        let server = try await HTTPTestServer.start(routes: [
             .answer("example.test", autodiscoverPath, method: "POST",
                     body: TestDocuments.autodiscoverRedirect(action: "redirectUrl", target: "http://ex1.example.test/autodiscover/autodiscover.xml")),
             .answer("autodiscover.example.test", autodiscoverPath, method: "POST",
@@ -114,13 +114,13 @@ import Testing
               <Response><Error Time="10:00:00" Id="1"><ErrorCode>600</ErrorCode><Message>Invalid Request</Message></Error></Response>
             </Autodiscover>
             """
-        let server = try HTTPTestServer(routes: [.answer("example.test", autodiscoverPath, method: "POST", body: error)])
+        let server = try await HTTPTestServer.start(routes: [.answer("example.test", autodiscoverPath, method: "POST", body: error)])
         let result = try await lookup(server, plugins: ["autodiscover"], httpsOnly: true)
         #expect(result.report("autodiscover")?.failure?.message.contains("Autodiscover error 600: Invalid Request") == true)
     }
 
     @Test func credentialsAreNeverRequested() async throws {
-        let server = try HTTPTestServer(routes: [.status("example.test", autodiscoverPath, 401)])
+        let server = try await HTTPTestServer.start(routes: [.status("example.test", autodiscoverPath, 401)])
         let result = try await lookup(server, plugins: ["autodiscover"], httpsOnly: true)
         #expect(result.report("autodiscover")?.status == .notFound)
         #expect(server.requests().allSatisfy { $0.headers["authorization"] == nil })
@@ -129,7 +129,7 @@ import Testing
     @Test func v2TellsTenantsFromForeignDomains() async throws {
         let tenant = #"{"Protocol":"AutodiscoverV1","Url":"https://outlook.office365.com/autodiscover/autodiscover.xml"}"#
         let foreign = #"{"Protocol":"AutodiscoverV1","Url":"https://autodiscover.other.test/autodiscover/autodiscover.xml"}"#
-        let server = try HTTPTestServer(routes: [
+        let server = try await HTTPTestServer.start(routes: [
             .answer("outlook.office365.test", "/autodiscover/autodiscover.json/v1.0/alice%40example.test", body: tenant, contentType: "application/json"),
             .answer("outlook.office365.test", "/autodiscover/autodiscover.json/v1.0/carol%40other.test", body: foreign, contentType: "application/json"),
         ])

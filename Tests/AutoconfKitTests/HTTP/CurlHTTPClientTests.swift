@@ -10,7 +10,7 @@ import Testing
     }
 
     @Test func getsOverVerifiedTLSWithUserAgent() async throws {
-        let server = try HTTPTestServer(routes: [.answer("autoconfig.example.test", "/x", body: "hello")])
+        let server = try await HTTPTestServer.start(routes: [.answer("autoconfig.example.test", "/x", body: "hello")])
         let response = try await Self.client(server).fetch(HTTPRequest(url: "https://autoconfig.example.test/x"))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "hello")
@@ -22,14 +22,14 @@ import Testing
     }
 
     @Test func plainHTTPIsNotVerified() async throws {
-        let server = try HTTPTestServer(routes: [.answer("autoconfig.example.test", "/x", scheme: "http", body: "plain")])
+        let server = try await HTTPTestServer.start(routes: [.answer("autoconfig.example.test", "/x", scheme: "http", body: "plain")])
         let response = try await Self.client(server).fetch(HTTPRequest(url: "http://autoconfig.example.test/x"))
         #expect(response.status == 200)
         #expect(!response.tlsVerified)
     }
 
     @Test func postsBodyAndHeaders() async throws {
-        let server = try HTTPTestServer(routes: [.answer("example.test", "/p", method: "POST", body: "ok")])
+        let server = try await HTTPTestServer.start(routes: [.answer("example.test", "/p", method: "POST", body: "ok")])
         let request = HTTPRequest(.post, url: "https://example.test/p", headers: ["Content-Type": "text/xml; charset=utf-8"], body: Array("<a>b</a>".utf8))
         let response = try await Self.client(server).fetch(request)
         #expect(response.status == 200)
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func redirectsAreReturnedNotFollowed() async throws {
-        let server = try HTTPTestServer(routes: [.redirect("example.test", "/r", to: "https://other.test/")])
+        let server = try await HTTPTestServer.start(routes: [.redirect("example.test", "/r", to: "https://other.test/")])
         let response = try await Self.client(server).fetch(HTTPRequest(url: "https://example.test/r"))
         #expect(response.status == 302)
         #expect(response.location == "https://other.test/")
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func untrustedCertificateIsATLSError() async throws {
-        let server = try HTTPTestServer(routes: [.answer("autoconfig.example.test", "/x", body: "hello")], rogue: ["autoconfig.example.test"])
+        let server = try await HTTPTestServer.start(routes: [.answer("autoconfig.example.test", "/x", body: "hello")], rogue: ["autoconfig.example.test"])
         await #expect { try await Self.client(server).fetch(HTTPRequest(url: "https://autoconfig.example.test/x")) } throws: { error in
             guard case HTTPError.tls = error else { return false }
             return true
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func systemRootsAloneDoNotTrustTheTestCA() async throws {
-        let server = try HTTPTestServer(routes: [.answer("autoconfig.example.test", "/x", body: "hello")])
+        let server = try await HTTPTestServer.start(routes: [.answer("autoconfig.example.test", "/x", body: "hello")])
         await #expect { try await Self.client(server, caFile: nil).fetch(HTTPRequest(url: "https://autoconfig.example.test/x")) } throws: { error in
             guard case HTTPError.tls = error else { return false }
             return true
@@ -64,24 +64,25 @@ import Testing
     }
 
     @Test func requestTimeoutHolds() async throws {
-        let server = try HTTPTestServer(routes: [.hang("example.test")])
+        let server = try await HTTPTestServer.start(routes: [.hang("example.test")])
         let start = ContinuousClock.now
         await #expect { try await Self.client(server).fetch(HTTPRequest(url: "https://example.test/", timeout: .milliseconds(300))) } throws: { error in
             guard case HTTPError.timeout = error else { return false }
             return true
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        // The hang lasts 30 s; generous bounds keep this stable on two busy cores.
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     @Test func cancellationAbortsPromptly() async throws {
-        let server = try HTTPTestServer(routes: [.hang("example.test")])
+        let server = try await HTTPTestServer.start(routes: [.hang("example.test")])
         let client = try Self.client(server)
         let task = Task { try await client.fetch(HTTPRequest(url: "https://example.test/", timeout: .seconds(20))) }
         try await Task.sleep(for: .milliseconds(200))
         let start = ContinuousClock.now
         task.cancel()
         let result = await task.result
-        #expect(ContinuousClock.now - start < .milliseconds(500))
+        #expect(ContinuousClock.now - start < .seconds(2))
         guard case .failure(HTTPError.cancelled) = result.mapError({ $0 as! HTTPError }) else {
             Issue.record("expected cancellation, got \(result)")
             return
@@ -93,7 +94,7 @@ import Testing
         var route = HTTPTestServer.Route(host: "example.test", path: "/huge")
         route.huge = 5 << 20
         route.contentLength = withContentLength
-        let server = try HTTPTestServer(routes: [route])
+        let server = try await HTTPTestServer.start(routes: [route])
         await #expect(throws: HTTPError.tooLarge(1 << 20)) {
             try await Self.client(server).fetch(HTTPRequest(url: "https://example.test/huge"))
         }
@@ -101,7 +102,7 @@ import Testing
 
     @Test func concurrentRequestsRunInParallel() async throws {
         let routes = (0..<6).map { HTTPTestServer.Route.answer("example.test", "/\($0)", body: "\($0)", delayMs: 400) }
-        let server = try HTTPTestServer(routes: routes)
+        let server = try await HTTPTestServer.start(routes: routes)
         let client = try Self.client(server)
         let start = ContinuousClock.now
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -109,11 +110,12 @@ import Testing
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(statuses == Array(repeating: 200, count: 6))
-        #expect(ContinuousClock.now - start < .milliseconds(1200))
+        // Serially this takes 2.4 s.
+        #expect(ContinuousClock.now - start < .milliseconds(2000))
     }
 
     @Test func resolveMapsAHostAndPort() async throws {
-        let server = try HTTPTestServer(routes: [.answer("ispdb.test", "/v1.1/example.test", body: "db")])
+        let server = try await HTTPTestServer.start(routes: [.answer("ispdb.test", "/v1.1/example.test", body: "db")])
         let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(
             caFile: TestCA.shared.caFile, resolve: ["ispdb.test:\(server.httpsPort):127.0.0.1"]))
         let response = try await client.fetch(HTTPRequest(url: "https://ispdb.test:\(server.httpsPort)/v1.1/example.test"))

@@ -42,14 +42,16 @@ final class TrustStore: Sendable {
         }
     }
 
-    /// A directory of `HASH.N` links as c_rehash / update-ca-certificates make them.
-    static func hashedSystemDirectory() -> String? {
+    /// A directory of `HASH.N` links as c_rehash / update-ca-certificates make them (looked for once).
+    static func hashedSystemDirectory() -> String? { systemDirectory }
+
+    private static let systemDirectory: String? = {
         for directory in ["/etc/ssl/certs", "/etc/pki/tls/certs"] {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
             if names.contains(where: isHashName) { return directory }
         }
         return nil
-    }
+    }()
 
     private static func isHashName(_ name: String) -> Bool {
         let parts = name.split(separator: ".")
