@@ -65,13 +65,13 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Connect to HOST2:PORT2 for HOST:PORT, as curl --connect-to does (repeatable).", valueName: "host:port:host2:port2"))
     var connectTo: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended (default \(ISPDBPlugin.defaultBaseURL)).", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended.", valueName: "url"))
     var ispdbURL: String = ISPDBPlugin.defaultBaseURL
 
-    @Option(name: .long, help: ArgumentHelp("Office 365 / Autodiscover v2 base URL (default \(AutodiscoverV2Client.defaultBaseURL)).", valueName: "url"))
+    @Option(name: .long, help: ArgumentHelp("Office 365 / Autodiscover v2 base URL.", valueName: "url"))
     var office365URL: String = AutodiscoverV2Client.defaultBaseURL
 
-    @Option(name: .long, help: ArgumentHelp("Give up on one HTTP request after this many seconds (default 5).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Give up on one HTTP request after this many seconds.", valueName: "seconds"))
     var httpTimeout: Double = 5
 
     @Flag(name: .shortAndLong, help: "Print what every source did to standard error.")
