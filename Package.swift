@@ -48,7 +48,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "AutoconfBenchmarks",
-            dependencies: ["AutoconfKit"],
+            // AutoconfTestSupport: the HTTP benchmark runs against the suite's local test server.
+            dependencies: ["AutoconfKit", "AutoconfTestSupport"],
             path: "Benchmarks/AutoconfBenchmarks"
         ),
         .target(name: "AutoconfTestSupport", dependencies: ["AutoconfKit"], path: "Tests/AutoconfTestSupport"),

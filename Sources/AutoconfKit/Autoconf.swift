@@ -10,6 +10,8 @@ import Foundation
 public struct Autoconf: Sendable {
     public var options: AutoconfOptions
     public var registry: PluginRegistry
+    /// Lets consecutive lookups share one HTTP client and its open connections.
+    private let httpClients = HTTPClientCache()
 
     /// `additionalPlugins` rank above the built-in ones unless placed with `registry.register`.
     public init(options: AutoconfOptions = AutoconfOptions(), additionalPlugins: [any ProviderPlugin] = []) {
@@ -32,8 +34,9 @@ public struct Autoconf: Sendable {
     }
 
     public func lookup(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
+        if let problem = options.problem() { throw .invalidOption(problem) }
         let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly, pluginOptions: options.pluginOptions)
-        return await (try resolver()).lookup(query, services: BuiltInPlugins.services(options: options), observer: observer)
+        return await (try resolver()).lookup(query, services: BuiltInPlugins.services(options: options, httpClients: httpClients), observer: observer)
     }
 }
 
@@ -54,12 +57,26 @@ public struct AutoconfOptions: Sendable {
     public var realName: String?
     public var pluginOptions: [String: String]
     public var environment: [String: String]
+    /// A PEM bundle trusted in addition to the system roots (`--ca-file`).
+    public var caFile: String?
+    /// curl-style `HOST:PORT:ADDR` mappings (`--resolve`).
+    public var resolve: [String]
+    /// curl-style `HOST:PORT:CONNECT-HOST:CONNECT-PORT` mappings (`--connect-to`).
+    public var connectTo: [String]
+    /// The ISPDB base URL; the domain is appended (`--ispdb-url`).
+    public var ispdbBaseURL: String
+    /// The Autodiscover v2 / Office 365 base URL (`--office365-url`).
+    public var office365BaseURL: String
+    /// Bounds each HTTP request (the lookup timeout bounds them all).
+    public var httpTimeout: Duration
 
     public init(
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
         preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = true,
         httpsOnly: Bool = false, realName: String? = nil, pluginOptions: [String: String] = [:],
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, caFile: String? = nil, resolve: [String] = [],
+        connectTo: [String] = [], ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL,
+        office365BaseURL: String = AutodiscoverV2Client.defaultBaseURL, httpTimeout: Duration = .seconds(5)
     ) {
         self.timeout = timeout
         self.offline = offline
@@ -71,6 +88,28 @@ public struct AutoconfOptions: Sendable {
         self.realName = realName
         self.pluginOptions = pluginOptions
         self.environment = environment
+        self.caFile = caFile
+        self.resolve = resolve
+        self.connectTo = connectTo
+        self.ispdbBaseURL = ispdbBaseURL
+        self.office365BaseURL = office365BaseURL
+        self.httpTimeout = httpTimeout
+    }
+
+    /// What the HTTP client is built from.
+    public var httpConfiguration: HTTPClientConfiguration {
+        HTTPClientConfiguration(caFile: caFile, resolve: resolve, connectTo: connectTo)
+    }
+
+    /// The first unusable option, as the one line a user sees, or nil.
+    public func problem() -> String? {
+        if let problem = httpConfiguration.problem() { return problem }
+        for (option, url) in [("--ispdb-url", ispdbBaseURL), ("--office365-url", office365BaseURL)] {
+            if let why = URLCheck.problem(url) { return "\(option): \(why)" }
+            if url.contains("?") || url.contains("#") { return "\(option): the URL may not have a query or fragment" }
+        }
+        guard httpTimeout > .zero else { return "the HTTP timeout must be positive" }
+        return nil
     }
 
     /// `--providers` directories first, then the XDG directory.

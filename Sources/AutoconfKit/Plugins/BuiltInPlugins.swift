@@ -8,10 +8,25 @@ public enum BuiltInPlugins {
         PluginRegistry([
             ProviderFilesPlugin.user(directories: options.userProviderDirectories),
             ProviderFilesPlugin.bundled(),
+            AutoconfigPlugin(requestTimeout: options.httpTimeout),
+            ISPDBPlugin(baseURL: options.ispdbBaseURL, requestTimeout: options.httpTimeout),
+            // gmail, office365, mx (issue 4) go here.
+            AutodiscoverPlugin(requestTimeout: options.httpTimeout),
+            // srv, probe (issue 4) go here.
         ])
     }
 
     public static func services(options: AutoconfOptions) -> LookupServices {
-        LookupServices()
+        services(options: options, httpClients: HTTPClientCache())
+    }
+
+    static func services(options: AutoconfOptions, httpClients: HTTPClientCache) -> LookupServices {
+        var services = LookupServices()
+        // No client (and no curl thread) for offline lookups; a client that cannot be built
+        // (unreadable --ca-file) was already reported by `AutoconfOptions.problem()`.
+        if !options.offline, let client = try? httpClients.client(for: options.httpConfiguration) {
+            services[HTTPClientKey.self] = client
+        }
+        return services
     }
 }

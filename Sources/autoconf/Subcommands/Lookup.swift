@@ -15,6 +15,8 @@ struct Lookup: AsyncParsableCommand {
               autoconf lookup alice@example.org --json
               autoconf lookup alice@example.org --format xml > config-v1.1.xml
               autoconf lookup alice@example.org --plugins user-files,bundled --offline
+              autoconf lookup alice@example.org --ca-file corp-root.pem --https-only
+              autoconf lookup alice@example.org --resolve autoconfig.example.org:443:192.0.2.10
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -54,6 +56,24 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: "Your name, for documents that use %REALNAME%.")
     var realName: String?
 
+    @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file (enterprise roots).", valueName: "path"))
+    var caFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Connect to ADDR for HOST:PORT, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
+    var resolve: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Connect to HOST2:PORT2 for HOST:PORT, as curl --connect-to does (repeatable).", valueName: "host:port:host2:port2"))
+    var connectTo: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended.", valueName: "url"))
+    var ispdbURL: String = ISPDBPlugin.defaultBaseURL
+
+    @Option(name: .long, help: ArgumentHelp("Office 365 / Autodiscover v2 base URL.", valueName: "url"))
+    var office365URL: String = AutodiscoverV2Client.defaultBaseURL
+
+    @Option(name: .long, help: ArgumentHelp("Give up on one HTTP request after this many seconds.", valueName: "seconds"))
+    var httpTimeout: Double = 5
+
     @Flag(name: .shortAndLong, help: "Print what every source did to standard error.")
     var verbose = false
 
@@ -66,6 +86,19 @@ struct Lookup: AsyncParsableCommand {
                 throw ValidationError("--providers \(directory): not a directory")
             }
         }
+        guard httpTimeout > 0, httpTimeout <= 600 else { throw ValidationError("--http-timeout must be between 0 and 600 seconds") }
+    }
+
+    /// The HTTP-related options applied to `options`.
+    func httpOptions(_ options: AutoconfOptions) -> AutoconfOptions {
+        var options = options
+        options.caFile = caFile
+        options.resolve = resolve
+        options.connectTo = connectTo
+        options.ispdbBaseURL = ispdbURL
+        options.office365BaseURL = office365URL
+        options.httpTimeout = .milliseconds(Int64(httpTimeout * 1000))
+        return options
     }
 
     func run() async throws {
@@ -78,6 +111,9 @@ struct Lookup: AsyncParsableCommand {
         options.preferredIncoming = ServerType(rawValue: prefer)
         options.httpsOnly = httpsOnly
         options.realName = realName
+        options = httpOptions(options)
+        // One line, exit 2 (a ValidationError would add the usage text).
+        if let problem = options.problem() { throw BadInput(problem) }
 
         let autoconf = Autoconf(options: options)
         var observer: TraceObserver?

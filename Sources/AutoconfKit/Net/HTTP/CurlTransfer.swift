@@ -1,0 +1,206 @@
+import CCurl
+import Foundation
+
+/// One request on one curl easy handle. It owns every curl pointer it creates (the handle, its
+/// header and mapping lists, the error buffer) and frees them in `deinit`, after the multi loop
+/// has removed the handle. Body and header callbacks run on the loop thread only; so does
+/// `complete`, which resumes the waiting task exactly once.
+final class CurlTransfer: @unchecked Sendable {
+    let easy: UnsafeMutableRawPointer
+    let request: HTTPRequest
+    private var lists: [UnsafeMutablePointer<curl_slist>] = []
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private static let errorBufferSize = 256  // CURL_ERROR_SIZE
+    /// Keeps a combined CA file alive while curl may read it.
+    private let trustStore: TrustStore
+
+    // Loop thread only.
+    private var body: [UInt8] = []
+    private var headers: [String: String] = [:]
+    private var exceededLimit = false
+    private var completed = false
+    // Set before submission; read by the loop thread after it takes the transfer.
+    var continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>?
+    /// Guarded by the loop's lock.
+    var cancelRequested = false
+
+    init(request: HTTPRequest, configuration: HTTPClientConfiguration, trustStore: TrustStore) throws(HTTPError) {
+        guard let easy = curl_easy_init() else { throw .protocolError("curl_easy_init failed") }
+        self.easy = easy
+        self.request = request
+        self.trustStore = trustStore
+        errorBuffer = .allocate(capacity: Self.errorBufferSize)
+        errorBuffer.initialize(repeating: 0, count: Self.errorBufferSize)
+        try configure(configuration)
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        for list in lists { curl_slist_free_all(list) }
+        errorBuffer.deallocate()
+    }
+
+    private func configure(_ configuration: HTTPClientConfiguration) throws(HTTPError) {
+        func check(_ code: CURLcode, _ what: String) throws(HTTPError) {
+            if code != CURLE_OK { throw .protocolError("cannot set \(what): \(String(cString: curl_easy_strerror(code)))") }
+        }
+        let url = request.url
+        guard url.lowercased().hasPrefix("https://") || url.lowercased().hasPrefix("http://") else { throw .invalidURL(url) }
+        if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F }) { throw .invalidURL(url) }
+        try check(autoconf_curl_setopt_string(easy, CURLOPT_URL, url), "the URL")
+        // Threads and signals do not mix: without this, a DNS timeout would raise SIGALRM.
+        try check(autoconf_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
+        // Redirects are followed by RedirectFollower, hop by hop, so each one is checked.
+        try check(autoconf_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
+        try check(autoconf_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
+        try check(autoconf_curl_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"), "REDIR_PROTOCOLS_STR")
+        try check(autoconf_curl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "HTTP_VERSION")
+        // Verification is never switched off; these are libcurl's defaults, set so nobody has to check.
+        try check(autoconf_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
+        try check(autoconf_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
+        try check(trustStore.apply(to: easy), "CAINFO/CAPATH")
+        try check(autoconf_curl_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent), "USERAGENT")
+        // Servers may compress; libcurl decodes, and the size cap applies to the decoded body.
+        try check(autoconf_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""), "ACCEPT_ENCODING")
+
+        let total = max(1, Int(request.timeout.milliseconds.rounded(.up)))
+        try check(autoconf_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")
+        let connect = max(1, min(total, Int(configuration.connectTimeout.milliseconds.rounded(.up))))
+        try check(autoconf_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, connect), "CONNECTTIMEOUT_MS")
+        // Refuses early when Content-Length already says too much; the write callback catches the rest.
+        try check(autoconf_curl_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maximumBodySize)), "MAXFILESIZE")
+
+        switch request.method {
+        case .get: break
+        case .head: try check(autoconf_curl_setopt_long(easy, CURLOPT_NOBODY, 1), "NOBODY")
+        case .post:
+            let body = request.body ?? []
+            try check(autoconf_curl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "POSTFIELDSIZE")
+            // COPYPOSTFIELDS: curl keeps its own copy, so the Swift array may go away.
+            // (A trailing NUL so even an empty body has a valid address; the size above excludes it.)
+            var bytes = body + [0]
+            let code = bytes.withUnsafeMutableBytes { autoconf_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+            try check(code, "POST body")
+        }
+
+        var headerLines = request.headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+        // No "Expect: 100-continue" round trip for small POST bodies.
+        if request.method == .post && request.headers.keys.contains(where: { $0.lowercased() == "expect" }) == false {
+            headerLines.append("Expect:")
+        }
+        for line in headerLines where line.contains(where: { $0 == "\r" || $0 == "\n" }) {
+            throw .protocolError("header contains a line break: \(line.prefix(40))")
+        }
+        if let list = makeList(headerLines) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, list), "HTTPHEADER") }
+        if let list = makeList(configuration.resolve) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
+        if let list = makeList(configuration.connectTo) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
+
+        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try check(autoconf_curl_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "WRITEFUNCTION")
+        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me), "WRITEDATA")
+        try check(autoconf_curl_setopt_header_callback(easy, curlHeaderCallback), "HEADERFUNCTION")
+        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me), "HEADERDATA")
+    }
+
+    private func makeList(_ lines: [String]) -> UnsafeMutablePointer<curl_slist>? {
+        guard !lines.isEmpty else { return nil }
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in lines { list = curl_slist_append(list, line) }
+        if let list { lists.append(list) }
+        return list
+    }
+
+    /// Returning less than `count` makes curl abort the transfer with CURLE_WRITE_ERROR.
+    fileprivate func receiveBody(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
+        guard let data, count > 0 else { return 0 }
+        if body.count + count > request.maximumBodySize {
+            exceededLimit = true
+            return 0
+        }
+        data.withMemoryRebound(to: UInt8.self, capacity: count) { body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
+        return count
+    }
+
+    fileprivate func receiveHeader(_ data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
+        guard let data, count > 0 else { return count }
+        let line = data.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
+        if line.hasPrefix("HTTP/") {
+            // A new response starts (after 100 Continue or a proxy's CONNECT reply): forget the old headers.
+            headers = [:]
+            return count
+        }
+        guard let colon = line.firstIndex(of: ":") else { return count }
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { return count }
+        headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+        return count
+    }
+
+    /// Called once, on the loop thread, after the handle left the multi handle.
+    func complete(_ code: CURLcode) {
+        guard !completed else { return }
+        completed = true
+        resume(code == CURLE_OK ? .success(response()) : .failure(error(for: code)))
+    }
+
+    func cancel() {
+        guard !completed else { return }
+        completed = true
+        resume(.failure(.cancelled))
+    }
+
+    private func resume(_ result: Result<HTTPResponse, HTTPError>) {
+        let waiting = continuation
+        continuation = nil
+        waiting?.resume(returning: result)
+    }
+
+    private func response() -> HTTPResponse {
+        var status = 0
+        _ = autoconf_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var verifyResult = -1
+        _ = autoconf_curl_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT, &verifyResult)
+        let https = request.url.lowercased().hasPrefix("https://")
+        return HTTPResponse(status: status, headers: headers, body: body, url: request.url, tlsVerified: https && verifyResult == 0)
+    }
+
+    private var host: String { TextReport.hostOf(request.url) ?? request.url }
+
+    private func error(for code: CURLcode) -> HTTPError {
+        let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let message = "\(host): \(detail.trimmingCharacters(in: .whitespacesAndNewlines))"
+        switch code {
+        case CURLE_WRITE_ERROR where exceededLimit, CURLE_FILESIZE_EXCEEDED:
+            return .tooLarge(request.maximumBodySize)
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .resolve(message)
+        case CURLE_COULDNT_CONNECT:
+            return .connect(message)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timeout(message)
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE,
+             CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE,
+             CURLE_SSL_CIPHER, CURLE_SSL_ENGINE_NOTFOUND:
+            return .tls(message)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .invalidURL(request.url)
+        case CURLE_ABORTED_BY_CALLBACK:
+            return .cancelled
+        default:
+            return .protocolError(message)
+        }
+    }
+}
+
+// C callbacks: `user` is the transfer, which the multi loop keeps alive while the handle is active.
+private let curlWriteCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
+    guard let user else { return 0 }
+    return Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue().receiveBody(data, size * count)
+}
+
+private let curlHeaderCallback: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
+    guard let user else { return 0 }
+    return Unmanaged<CurlTransfer>.fromOpaque(user).takeUnretainedValue().receiveHeader(data, size * count)
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// Follows HTTP redirects hop by hop, because a blind FOLLOWLOCATION would let any server send
+/// the client anywhere: at most `maximumHops` hops, never from https back to http, never to a
+/// public suffix or IP literal, no loops. Every hop is recorded, and a hop into a registrable
+/// domain outside the scope is reported so the plugin can mark its result cross-domain.
+/// Each hop's timeout is clipped to the lookup deadline.
+public struct RedirectFollower: Sendable {
+    public static let defaultMaximumHops = 5
+
+    public var fetcher: any HTTPFetching
+    public var scope: DomainScope
+    public var deadline: ContinuousClock.Instant
+    public var maximumHops: Int
+
+    public init(fetcher: any HTTPFetching, scope: DomainScope, deadline: ContinuousClock.Instant, maximumHops: Int = RedirectFollower.defaultMaximumHops) {
+        self.fetcher = fetcher
+        self.scope = scope
+        self.deadline = deadline
+        self.maximumHops = maximumHops
+    }
+
+    /// The final response (which may itself be a 3xx without a Location) and the path to it.
+    public func fetch(_ request: HTTPRequest) async throws(FetchFailure) -> FollowedResponse {
+        var current = request
+        var path = FollowedResponse.Path()
+        var visited: Set<String> = []
+        while true {
+            guard let host = URLComponents(string: current.url)?.host?.lowercased() else { throw .invalidURL(current.url) }
+            if let why = DomainScope.refusal(host) { throw .refusedHost(host, why) }
+            path.note(host: host, url: current.url, scope: scope)
+            visited.insert(current.url)
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { throw .http(.timeout("\(host): the lookup deadline passed"), url: current.url) }
+            current.timeout = min(request.timeout, remaining)
+
+            let response: HTTPResponse
+            do { response = try await fetcher.fetch(current) } catch { throw .http(error, url: current.url) }
+            path.tlsVerified = path.tlsVerified && response.tlsVerified
+            guard response.isRedirect, let location = response.location else {
+                return FollowedResponse(response: response, path: path)
+            }
+            guard let next = URL(string: location, relativeTo: URL(string: current.url))?.absoluteURL.absoluteString,
+                  let components = URLComponents(string: next), let scheme = components.scheme?.lowercased(),
+                  scheme == "https" || scheme == "http", components.host != nil else {
+                throw .invalidRedirect(from: current.url, location: String(location.prefix(200)))
+            }
+            if components.user != nil || components.password != nil {
+                throw .invalidRedirect(from: current.url, location: String(location.prefix(200)))
+            }
+            if current.url.lowercased().hasPrefix("https://") && scheme == "http" { throw .downgrade(from: current.url, to: next) }
+            if visited.contains(next) { throw .redirectLoop(next) }
+            guard path.hops.count < maximumHops else { throw .tooManyRedirects(maximumHops) }
+            path.hops.append(current.url)
+            // 303 means "GET the answer there"; 301/302/307/308 keep the method, as Autodiscover
+            // endpoints that move expect the same POST at the new place.
+            if response.status == 303 {
+                current.method = .get
+                current.body = nil
+            }
+            current.url = next
+        }
+    }
+}
+
+/// A response and how it was reached.
+public struct FollowedResponse: Sendable {
+    public struct Path: Sendable, Hashable {
+        /// The URLs that answered with a redirect, in order (the first is the request's URL).
+        public var hops: [String] = []
+        /// Registrable domains of every host contacted, in order of first contact.
+        public var registrableDomains: [String] = []
+        /// Registrable domains outside the scope that were contacted.
+        public var foreignDomains: [String] = []
+        /// True when every hop was https.
+        public var allHTTPS = true
+        /// True when every response came over TLS with a verified certificate.
+        public var tlsVerified = true
+
+        init() {}
+
+        mutating func note(host: String, url: String, scope: DomainScope) {
+            let domain = PublicSuffix.registrableDomain(of: host)
+            if !registrableDomains.contains(domain) { registrableDomains.append(domain) }
+            if scope.isForeign(host) && !foreignDomains.contains(domain) { foreignDomains.append(domain) }
+            if !url.lowercased().hasPrefix("https://") { allHTTPS = false }
+        }
+    }
+
+    public var response: HTTPResponse
+    public var path: Path
+
+    public var crossedDomains: Bool { !path.foreignDomains.isEmpty }
+}
+
+/// Why a source could not be fetched, as one line, with the plugin failure kind it maps to.
+public enum FetchFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    case http(HTTPError, url: String)
+    case invalidURL(String)
+    case refusedHost(String, String)
+    case invalidRedirect(from: String, location: String)
+    case downgrade(from: String, to: String)
+    case redirectLoop(String)
+    case tooManyRedirects(Int)
+
+    public var description: String {
+        switch self {
+        case .http(let error, let url): "\(url): \(error)"
+        case .invalidURL(let url): "invalid URL \(url.prefix(200))"
+        case .refusedHost(let host, let why): "refusing to contact \(host): \(why)"
+        case .invalidRedirect(let from, let location): "\(from): unusable redirect to '\(location)'"
+        case .downgrade(let from, let to): "\(from): refusing the redirect from https to \(to)"
+        case .redirectLoop(let url): "redirect loop at \(url)"
+        case .tooManyRedirects(let limit): "more than \(limit) redirects"
+        }
+    }
+
+    public var kind: PluginFailure.Kind {
+        switch self {
+        case .http(.timeout, _): .timeout
+        case .http(.tooLarge, _): .invalidData
+        case .http: .network
+        default: .invalidData
+        }
+    }
+
+    /// True for failures that mean "this source does not exist" rather than "it is broken":
+    /// the name does not resolve.
+    public var meansAbsent: Bool {
+        if case .http(.resolve, _) = self { return true }
+        return false
+    }
+
+    public var pluginFailure: PluginFailure { PluginFailure(kind, description) }
+}

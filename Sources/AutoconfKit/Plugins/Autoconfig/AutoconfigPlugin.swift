@@ -1,0 +1,46 @@
+/// The mail provider's own autoconfig (draft-ietf-mailmaint-autoconfig §"Mail provider"), three
+/// URLs asked at once:
+///
+/// 1. `https://autoconfig.DOMAIN/mail/config-v1.1.xml?emailaddress=ADDRESS`
+/// 2. `https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml`
+/// 3. `http://autoconfig.DOMAIN/mail/config-v1.1.xml` (no address: it would travel in clear text;
+///    results are `confirm (plain-http)`; `--https-only` drops it)
+///
+/// Earlier URLs rank higher (subrank), so HTTPS beats HTTP even when it answers later.
+public struct AutoconfigPlugin: ProviderPlugin {
+    public let name = "autoconfig"
+    public let summary = "the provider's autoconfig (autoconfig.DOMAIN, DOMAIN/.well-known, then plain HTTP)"
+    public var requestTimeout: Duration
+
+    public init(requestTimeout: Duration = .seconds(5)) {
+        self.requestTimeout = requestTimeout
+    }
+
+    /// The URLs asked for `email`, in rank order.
+    public static func urls(for email: EmailAddress, httpsOnly: Bool) -> [String] {
+        let domain = email.domain
+        var urls = [
+            "https://autoconfig.\(domain)/mail/config-v1.1.xml?emailaddress=\(URLEncoding.component(email.address))",
+            "https://\(domain)/.well-known/autoconfig/mail/config-v1.1.xml",
+        ]
+        if !httpsOnly { urls.append("http://autoconfig.\(domain)/mail/config-v1.1.xml") }
+        return urls
+    }
+
+    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+        guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
+        let domain = query.email.domain
+        if let why = DomainScope.derivedHostRefusal("autoconfig.\(domain)", emailDomain: domain) {
+            return .notFound("not asking: \(why)")
+        }
+        let scope = DomainScope.email(domain)
+        let home = [PublicSuffix.registrableDomain(of: domain)]
+        let sources = Self.urls(for: query.email, httpsOnly: query.httpsOnly).enumerated().map { index, url in
+            let source = ConfigDocumentSource(url: url, subrank: index, scope: scope, requestTimeout: requestTimeout, baseDomains: home)
+            return RankedSource(bestTier: url.hasPrefix("https://") ? 0 : 1, subrank: index) {
+                await source.fetch(http: http, context: context)
+            }
+        }
+        return try SourceRace.outcome(await SourceRace.run(sources))
+    }
+}

@@ -1,0 +1,105 @@
+/// Microsoft Autodiscover (POX, as Outlook speaks it), from the places MS-OXDSCLI lists, asked at
+/// once and ranked in this order:
+///
+/// 1. `POST https://DOMAIN/autodiscover/autodiscover.xml`
+/// 2. `POST https://autodiscover.DOMAIN/autodiscover/autodiscover.xml`
+/// 3. `GET http://autodiscover.DOMAIN/autodiscover/autodiscover.xml`, unauthenticated, used only
+///    when it redirects to https (then POST there); `--https-only` drops it
+/// 4. the `_autodiscover._tcp.DOMAIN` SRV record, when a DNS resolver is among the services
+///    (`confirm (unsigned-dns)` unless DNSSEC-validated)
+///
+/// Only names at or below the email domain are ever built (never `autodiscover.<tld>`, the 2021
+/// credential leak), and no credentials are sent.
+public struct AutodiscoverPlugin: ProviderPlugin {
+    public let name = "autodiscover"
+    public let summary = "Microsoft Autodiscover (DOMAIN, autodiscover.DOMAIN, HTTP redirect, SRV)"
+    public var requestTimeout: Duration
+
+    public init(requestTimeout: Duration = .seconds(5)) {
+        self.requestTimeout = requestTimeout
+    }
+
+    /// The two HTTPS POST endpoints of a domain, skipping any name that must not be asked.
+    static func postURLs(for domain: String) -> [String] {
+        [domain, "autodiscover.\(domain)"]
+            .filter { DomainScope.derivedHostRefusal($0, emailDomain: domain) == nil }
+            .map { "https://\($0)/autodiscover/autodiscover.xml" }
+    }
+
+    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+        guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
+        let domain = query.email.domain
+        if let why = DomainScope.derivedHostRefusal(domain, emailDomain: domain) { return .notFound("not asking: \(why)") }
+        let scope = DomainScope.email(domain, exempt: MicrosoftDomains.registrable)
+        let email = query.email
+        let template = AutodiscoverChain(http: http, context: context, scope: scope, requestTimeout: requestTimeout, subrank: 0)
+        let chain: @Sendable (Int) -> AutodiscoverChain = { subrank in
+            var copy = template
+            copy.subrank = subrank
+            return copy
+        }
+
+        var sources: [RankedSource] = Self.postURLs(for: domain).enumerated().map { index, url in
+            RankedSource(bestTier: 0, subrank: index) { await chain(index).run(urls: [url], email: email) }
+        }
+        if !query.httpsOnly {
+            let url = "http://autodiscover.\(domain)/autodiscover/autodiscover.xml"
+            sources.append(RankedSource(bestTier: 0, subrank: 2) {
+                await Self.viaHTTPRedirect(url, http: http, context: context, timeout: template.requestTimeout, chain: chain(2), email: email)
+            })
+        }
+        if let dns = context.services[DNSResolverKey.self] {
+            sources.append(RankedSource(bestTier: 0, subrank: 3) {
+                await Self.viaSRV(domain, dns: dns, context: context, chain: chain(3), email: email)
+            })
+        }
+        return try SourceRace.outcome(await SourceRace.run(sources))
+    }
+
+    /// MS-OXDSCLI's "HTTP redirect method": the plain-HTTP GET may only point somewhere; the
+    /// request itself goes to the https URL it names.
+    static func viaHTTPRedirect(_ url: String, http: any HTTPFetching, context: PluginContext, timeout: Duration, chain: AutodiscoverChain, email: EmailAddress) async -> SourceAnswer {
+        context.trace(.sourceTried("GET \(url)"))
+        let remaining = context.remaining
+        guard remaining > .zero else { return .failed(PluginFailure(.timeout, "\(url): the lookup deadline passed")) }
+        let response: HTTPResponse
+        do {
+            response = try await http.fetch(HTTPRequest(.get, url: url, timeout: min(timeout, remaining), maximumBodySize: 64 << 10))
+        } catch {
+            let failure = FetchFailure.http(error, url: url)
+            return failure.meansAbsent ? .absent(failure.description) : .failed(failure.pluginFailure)
+        }
+        guard response.isRedirect, let location = response.location else { return .absent("\(url): HTTP \(response.status), no redirect") }
+        guard location.lowercased().hasPrefix("https://"), TextReport.hostOf(location) != nil else {
+            return .failed(PluginFailure(.invalidData, "\(url): refusing the redirect to non-https '\(location.prefix(200))'"))
+        }
+        return await chain.run(urls: [location], email: email, hops: [url])
+    }
+
+    /// `_autodiscover._tcp.DOMAIN`: the target usually is a hoster, hence cross-domain; unsigned
+    /// DNS answers can be forged, hence `unsigned-dns`.
+    static func viaSRV(_ domain: String, dns: any DNSResolving, context: PluginContext, chain: AutodiscoverChain, email: EmailAddress) async -> SourceAnswer {
+        let name = "_autodiscover._tcp.\(domain)"
+        context.trace(.sourceTried("SRV \(name)"))
+        let answer: DNSAnswer<[SRVRecord]>
+        do {
+            answer = try await dns.srv(name)
+        } catch {
+            switch error {
+            case .nxdomain, .nodata: return .absent("\(name): no SRV record")
+            case .timeout: return .failed(PluginFailure(.timeout, error.description))
+            default: return .failed(PluginFailure(.network, error.description))
+            }
+        }
+        let records = answer.records
+            .filter { $0.target != "." && !$0.target.isEmpty && (1...65535).contains($0.port) }
+            .sorted { ($0.priority, -$0.weight) < ($1.priority, -$1.weight) }
+        guard let record = records.first else { return .absent("\(name): service not offered") }
+        var target = record.target.lowercased()
+        if target.hasSuffix(".") { target.removeLast() }
+        if let why = DomainScope.refusal(target) { return .failed(PluginFailure(.invalidData, "\(name): unusable target: \(why)")) }
+        let url = "https://\(target)\(record.port == 443 ? "" : ":\(record.port)")/autodiscover/autodiscover.xml"
+        let trust: Trust = answer.authenticated ? .trusted : .confirm(.unsignedDNS)
+        return await chain.run(urls: [url], email: email, trust: trust, hops: ["SRV \(name)"], dnssec: answer.authenticated)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Microsoft's Autodiscover v2 (JSON), used to tell a Microsoft 365 tenant from a foreign domain:
+///
+///     GET https://outlook.office365.com/autodiscover/autodiscover.json/v1.0/ADDRESS?Protocol=AutodiscoverV1
+///     → {"Protocol":"AutodiscoverV1","Url":"https://outlook.office365.com/autodiscover/autodiscover.xml"}
+///
+/// A tenant's answer points into Microsoft's domains; any other domain's points at its own
+/// Autodiscover host. Unauthenticated, no credentials; the base URL is overridable
+/// (`--office365-url`) for tests and sovereign clouds.
+public struct AutodiscoverV2Client: Sendable {
+    public static let defaultBaseURL = "https://outlook.office365.com"
+
+    public enum ServiceProtocol: String, Sendable, CaseIterable {
+        case autodiscoverV1 = "AutodiscoverV1"
+        case activeSync = "ActiveSync"
+        case ews = "EWS"
+    }
+
+    /// The JSON answer.
+    public struct Answer: Sendable, Hashable, Codable {
+        public var `protocol`: String
+        public var url: String
+
+        enum CodingKeys: String, CodingKey {
+            case `protocol` = "Protocol"
+            case url = "Url"
+        }
+    }
+
+    private struct ErrorAnswer: Decodable {
+        var ErrorCode: String?
+        var ErrorMessage: String?
+    }
+
+    public var fetcher: any HTTPFetching
+    public var baseURL: String
+    public var timeout: Duration
+
+    public init(fetcher: any HTTPFetching, baseURL: String = AutodiscoverV2Client.defaultBaseURL, timeout: Duration = .seconds(5)) {
+        self.fetcher = fetcher
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.timeout = timeout
+    }
+
+    public func url(for email: EmailAddress, protocol service: ServiceProtocol) -> String {
+        "\(baseURL)/autodiscover/autodiscover.json/v1.0/\(URLEncoding.component(email.address))?Protocol=\(service.rawValue)"
+    }
+
+    /// Microsoft's domains plus the base URL's own (which a test or sovereign cloud replaces).
+    private var microsoftDomains: Set<String> {
+        var domains = MicrosoftDomains.registrable
+        if let host = TextReport.hostOf(baseURL) { domains.insert(PublicSuffix.registrableDomain(of: host.lowercased())) }
+        return domains
+    }
+
+    /// The service's answer for one protocol. Throws a one-line failure (HTTP status, the
+    /// service's own error message, or an unreadable body).
+    public func lookup(_ email: EmailAddress, protocol service: ServiceProtocol = .autodiscoverV1, deadline: ContinuousClock.Instant? = nil) async throws(PluginFailure) -> Answer {
+        let url = url(for: email, protocol: service)
+        guard let host = TextReport.hostOf(baseURL)?.lowercased() else { throw PluginFailure(.configuration, "invalid Office 365 URL \(baseURL)") }
+        let follower = RedirectFollower(
+            fetcher: fetcher, scope: DomainScope(home: [PublicSuffix.registrableDomain(of: host)], exempt: microsoftDomains),
+            deadline: deadline ?? ContinuousClock.now.advanced(by: timeout))
+        let followed: FollowedResponse
+        do {
+            followed = try await follower.fetch(HTTPRequest(.get, url: url, headers: ["Accept": "application/json"], timeout: timeout, maximumBodySize: 64 << 10))
+        } catch {
+            throw error.pluginFailure
+        }
+        let response = followed.response
+        if response.status != 200 {
+            if let problem = try? JSONDecoder().decode(ErrorAnswer.self, from: Data(response.body)), let message = problem.ErrorMessage ?? problem.ErrorCode {
+                throw PluginFailure(.invalidData, "\(url): HTTP \(response.status): \(message.prefix(200))")
+            }
+            throw PluginFailure(.network, "\(url): HTTP \(response.status)")
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+            throw PluginFailure(.invalidData, "\(url): not an Autodiscover v2 JSON answer")
+        }
+        guard URLCheck.problem(answer.url) == nil, answer.url.lowercased().hasPrefix("https://") else {
+            throw PluginFailure(.invalidData, "\(url): unusable Url '\(answer.url.prefix(200))'")
+        }
+        return answer
+    }
+
+    /// true: Microsoft 365 serves this address; false: the domain is answered elsewhere; nil: the
+    /// service could not be asked or gave no usable answer.
+    public func isMicrosoft365Tenant(_ email: EmailAddress, deadline: ContinuousClock.Instant? = nil) async -> Bool? {
+        guard let answer = try? await lookup(email, protocol: .autodiscoverV1, deadline: deadline),
+              let host = TextReport.hostOf(answer.url)?.lowercased() else { return nil }
+        return microsoftDomains.contains(PublicSuffix.registrableDomain(of: host))
+    }
+}

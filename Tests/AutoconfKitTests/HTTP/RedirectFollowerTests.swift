@@ -1,0 +1,62 @@
+import AutoconfKit
+import Foundation
+import Testing
+
+/// A fetcher that answers from a table: URL → (status, Location).
+struct TableFetcher: HTTPFetching {
+    var table: [String: (Int, String?)]
+    func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        guard let (status, location) = table[request.url] else { return HTTPResponse(status: 404, url: request.url, tlsVerified: true) }
+        return HTTPResponse(status: status, headers: location.map { ["location": $0] } ?? [:], body: Array("ok".utf8), url: request.url,
+                            tlsVerified: request.url.hasPrefix("https://"))
+    }
+}
+
+@Suite struct RedirectFollowerTests {
+    func follow(_ table: [String: (Int, String?)], from url: String = "https://a.example.test/") async throws(FetchFailure) -> FollowedResponse {
+        let follower = RedirectFollower(fetcher: TableFetcher(table: table), scope: .email("example.test"), deadline: .now + .seconds(5))
+        return try await follower.fetch(HTTPRequest(url: url))
+    }
+
+    @Test func followsRelativeAndRecordsHops() async throws {
+        let followed = try await follow([
+            "https://a.example.test/": (301, "/next"),
+            "https://a.example.test/next": (200, nil),
+        ])
+        #expect(followed.response.url == "https://a.example.test/next")
+        #expect(followed.path.hops == ["https://a.example.test/"])
+        #expect(!followed.crossedDomains)
+        #expect(followed.path.allHTTPS && followed.path.tlsVerified)
+    }
+
+    @Test func reportsForeignDomains() async throws {
+        let followed = try await follow(["https://a.example.test/": (302, "https://cdn.other.test/x"), "https://cdn.other.test/x": (200, nil)])
+        #expect(followed.crossedDomains)
+        #expect(followed.path.foreignDomains == ["other.test"])
+        #expect(followed.path.registrableDomains == ["example.test", "other.test"])
+    }
+
+    @Test func refusesDowngradeLoopsTooManyHopsAndBadTargets() async {
+        await #expect(throws: FetchFailure.downgrade(from: "https://a.example.test/", to: "http://a.example.test/")) {
+            try await follow(["https://a.example.test/": (302, "http://a.example.test/")])
+        }
+        await #expect(throws: FetchFailure.redirectLoop("https://a.example.test/")) {
+            try await follow(["https://a.example.test/": (302, "https://b.example.test/"), "https://b.example.test/": (302, "https://a.example.test/")])
+        }
+        var chain: [String: (Int, String?)] = [:]
+        for hop in 0..<7 { chain["https://a.example.test/\(hop)"] = (307, "https://a.example.test/\(hop + 1)") }
+        await #expect(throws: FetchFailure.tooManyRedirects(5)) { try await follow(chain, from: "https://a.example.test/0") }
+        await #expect(throws: FetchFailure.self) { try await follow(["https://a.example.test/": (302, "ftp://a.example.test/")]) }
+        await #expect(throws: FetchFailure.self) { try await follow(["https://a.example.test/": (302, "https://user:pw@b.example.test/")]) }
+        await #expect(throws: FetchFailure.self) { try await follow(["https://a.example.test/": (302, "https://co.uk/")]) }
+        await #expect(throws: FetchFailure.self) { try await follow(["https://a.example.test/": (302, "https://10.0.0.1/")]) }
+    }
+
+    @Test func derivedHostsStayAtOrBelowTheEmailDomain() {
+        #expect(DomainScope.derivedHostRefusal("autodiscover.example.com", emailDomain: "example.com") == nil)
+        #expect(DomainScope.derivedHostRefusal("autodiscover.co.uk", emailDomain: "co.uk") != nil)
+        #expect(DomainScope.derivedHostRefusal("autodiscover.com", emailDomain: "example.com") != nil)
+        #expect(DomainScope.email("mail.example.com").isForeign("autodiscover.example.com") == false)
+        #expect(DomainScope.email("example.com", exempt: MicrosoftDomains.registrable).isForeign("outlook.office365.com") == false)
+    }
+}
