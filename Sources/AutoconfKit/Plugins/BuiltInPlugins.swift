@@ -24,8 +24,8 @@ public enum BuiltInPlugins {
         var services = LookupServices()
         // No client (and no curl thread) for offline lookups; a client that cannot be built
         // (unreadable --ca-file) was already reported by `AutoconfOptions.problem()`.
-        if !options.offline, let client = try? httpClients.client(for: options.httpConfiguration) {
-            services[HTTPClientKey.self] = client
+        if !options.offline {
+            services[HTTPClientKey.self] = httpClients.client(for: options.httpConfiguration)
         }
         return services
     }
