@@ -54,12 +54,22 @@ public struct AutoconfOptions: Sendable {
     public var realName: String?
     public var pluginOptions: [String: String]
     public var environment: [String: String]
+    /// DNS servers (`--dns-server HOST[:PORT]`, IP addresses); empty uses the system's resolvers.
+    public var dnsServers: [String]
+    /// Extra CA certificates (PEM) trusted besides the system store (`--ca-file`).
+    public var caFile: String?
+    /// curl-style `HOST:PORT:ADDR[,ADDR…]` entries (`--resolve`): connect to ADDR for HOST:PORT.
+    public var resolve: [String]
+    /// curl-style `HOST:PORT:HOST2:PORT2` entries (`--connect-to`): connect to HOST2:PORT2 instead
+    /// of HOST:PORT, still checking the certificate for HOST (empty HOST or PORT: any).
+    public var connectTo: [String]
 
     public init(
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
         preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = true,
         httpsOnly: Bool = false, realName: String? = nil, pluginOptions: [String: String] = [:],
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        dnsServers: [String] = [], caFile: String? = nil, resolve: [String] = [], connectTo: [String] = []
     ) {
         self.timeout = timeout
         self.offline = offline
@@ -71,6 +81,10 @@ public struct AutoconfOptions: Sendable {
         self.realName = realName
         self.pluginOptions = pluginOptions
         self.environment = environment
+        self.dnsServers = dnsServers
+        self.caFile = caFile
+        self.resolve = resolve
+        self.connectTo = connectTo
     }
 
     /// `--providers` directories first, then the XDG directory.

@@ -15,6 +15,7 @@ struct Lookup: AsyncParsableCommand {
               autoconf lookup alice@example.org --json
               autoconf lookup alice@example.org --format xml > config-v1.1.xml
               autoconf lookup alice@example.org --plugins user-files,bundled --offline
+              autoconf lookup alice@example.org --plugins srv,probe --dns-server 9.9.9.9
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -54,12 +55,31 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: "Your name, for documents that use %REALNAME%.")
     var realName: String?
 
+    @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (IP address, optional :PORT; repeatable).", valueName: "host[:port]"))
+    var dnsServers: [String] = []
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "file"))
+    var caFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Connect to ADDRESS for HOST:PORT, as curl's --resolve (repeatable).", valueName: "host:port:address"))
+    var resolve: [String] = []
+
+    @Option(name: .customLong("connect-to"), help: ArgumentHelp("Connect to HOST2:PORT2 for HOST:PORT, as curl's --connect-to (repeatable).", valueName: "host:port:host2:port2"))
+    var connectTo: [String] = []
+
     @Flag(name: .shortAndLong, help: "Print what every source did to standard error.")
     var verbose = false
 
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
         guard ["imap", "pop3"].contains(prefer.lowercased()) else { throw ValidationError("--prefer must be imap or pop3") }
+        for server in dnsServers {
+            if case .failure(let error) = DNSServerAddress.parse(server) { throw ValidationError(error.message) }
+        }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("--ca-file \(caFile): cannot read the file")
+        }
+        if case .failure(let error) = ConnectOverrides.parse(resolve: resolve, connectTo: connectTo) { throw ValidationError(error.message) }
         for directory in providers {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -78,6 +98,10 @@ struct Lookup: AsyncParsableCommand {
         options.preferredIncoming = ServerType(rawValue: prefer)
         options.httpsOnly = httpsOnly
         options.realName = realName
+        options.dnsServers = dnsServers
+        options.caFile = caFile
+        options.resolve = resolve
+        options.connectTo = connectTo
 
         let autoconf = Autoconf(options: options)
         var observer: TraceObserver?

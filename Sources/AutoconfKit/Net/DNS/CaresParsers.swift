@@ -109,7 +109,8 @@ enum CaresParsers {
 
     private static func presentation<T>(_ family: Int32, _ address: inout T, length: Int) -> String? {
         var buffer = [CChar](repeating: 0, count: length + 1)
-        guard inet_ntop(family, &address, &buffer, socklen_t(length)) != nil else { return nil }
-        return String(cString: buffer)
+        let ok = withUnsafeBytes(of: &address) { inet_ntop(family, $0.baseAddress, &buffer, socklen_t(length)) != nil }
+        guard ok else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
