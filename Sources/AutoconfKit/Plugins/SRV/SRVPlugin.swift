@@ -66,7 +66,7 @@ public struct SRVPlugin: ProviderPlugin {
                 }
                 sources.append(name)
                 if !answer.authenticated { allAuthenticated = false }
-                for record in SRVOrdering.order(records, using: &generator) {
+                for record in SRVOrder.rfc2782(records, using: &generator) {
                     let host = DNSPluginSupport.normalized(record.target)
                     if !DNSPluginSupport.isInside(host, domain: domain) { allInside = false }
                     var server = Server(type: service.type, username: "%EMAILADDRESS%")
