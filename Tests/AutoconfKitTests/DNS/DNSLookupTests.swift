@@ -9,23 +9,22 @@ import Testing
 
     @Test func nonexistentDomainIsNotFoundFast() async throws {
         let dns = try await DNSTestServer.dnsmasq([])
-        let start = ContinuousClock.now
         let result = try await resolve("a@does-not-exist.test", plugins: Self.dnsPlugins, dns: dns)
         #expect(!result.found)
         #expect(!result.deadlineReached)
         #expect(!result.failedOnNetwork)
         #expect(result.reports.allSatisfy { $0.status == .notFound })
-        #expect(ContinuousClock.now - start < .seconds(1))
+        // Generous for a loaded two-core CI machine; the benchmark measures it precisely.
+        #expect(result.elapsedMilliseconds < 2500)
     }
 
     @Test func deadResolverCannotOutliveTheDeadline() async throws {
         let dns = try await DNSTestServer.silent()
-        let start = ContinuousClock.now
         let result = try await resolve("a@example.test", plugins: Self.dnsPlugins, dns: dns, timeout: .milliseconds(800))
-        let elapsed = ContinuousClock.now - start
         #expect(!result.found)
-        #expect(elapsed < .milliseconds(1500))
-        #expect(elapsed >= .milliseconds(700))
+        #expect(result.deadlineReached)
+        #expect(result.elapsedMilliseconds < 1300)
+        #expect(result.elapsedMilliseconds >= 790)
     }
 
     @Test func defaultRegistryHasTheDNSSourcesInRankOrder() {

@@ -5,11 +5,12 @@ import Foundation
 /// Runs the real Resolver with the given plugins and real services pointed at test servers.
 func resolve(
     _ address: String, plugins: [any ProviderPlugin], dns: DNSTestServer, http: (any HTTPFetching)? = nil,
-    caFile: String? = TestCA.shared.caFile, connectTo: [String] = [], timeout: Duration = .seconds(8)
+    caFile: String? = nil, connectTo: [String] = [], timeout: Duration = .seconds(8)
 ) async throws -> LookupResult {
     var options = AutoconfOptions(readsUserDirectory: false)
     options.dnsServers = [dns.address]
-    options.caFile = caFile
+    // TestCA.shared is made on first use with openssl: never block a cooperative thread on it.
+    options.caFile = try await offThePool { caFile ?? TestCA.shared.caFile }
     options.connectTo = connectTo
     var services = BuiltInPlugins.services(options: options)
     if let http { services[HTTPClientKey.self] = http }

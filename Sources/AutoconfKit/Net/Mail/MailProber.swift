@@ -8,24 +8,17 @@ import Foundation
 /// Each probe runs on a thread of its own (sockets and OpenSSL block there, never on Swift's
 /// cooperative threads); cancelling the calling task ends it within 50 ms.
 public final class MailProber: Sendable {
-    private let tls: TLSContext?
-    private let tlsError: MailProbeError?
+    public let caFile: String?
     public let overrides: ConnectOverrides
 
     public init(caFile: String? = nil, overrides: ConnectOverrides = ConnectOverrides()) {
+        self.caFile = caFile
         self.overrides = overrides
-        do throws(MailProbeError) {
-            tls = try TLSContext(caFile: caFile)
-            tlsError = nil
-        } catch {
-            tls = nil
-            tlsError = error
-        }
     }
 
     /// Probes `target` at `addresses` (already resolved) within `timeout` and the deadline.
     public func probe(_ target: MailProbeTarget, addresses: [String], timeout: Duration, deadline: ContinuousClock.Instant? = nil) async -> Result<MailProbeResult, MailProbeError> {
-        guard let tls else { return .failure(tlsError ?? .tls("no TLS context")) }
+        let caFile = self.caFile
         let route = overrides.route(host: target.host, port: target.port)
         let connectTo = route.addresses ?? addresses
         guard !connectTo.isEmpty else { return .failure(.resolve(target.host)) }
@@ -36,7 +29,13 @@ public final class MailProber: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<MailProbeResult, MailProbeError>, Never>) in
                 let thread = Thread {
-                    continuation.resume(returning: Self.run(target, addresses: connectTo, port: route.port, tls: tls, deadline: limit, flag: flag))
+                    // The first TLS context loads the trust store: done here, off the cooperative threads.
+                    switch TLSContextCache.shared.context(caFile: caFile) {
+                    case .success(let tls):
+                        continuation.resume(returning: Self.run(target, addresses: connectTo, port: route.port, tls: tls, deadline: limit, flag: flag))
+                    case .failure(let error):
+                        continuation.resume(returning: .failure(error))
+                    }
                 }
                 thread.name = "autoconf-probe"
                 thread.start()
@@ -80,6 +79,25 @@ public final class MailProber: Sendable {
 
 public enum MailProberKey: ServiceKey {
     public typealias Value = MailProber
+}
+
+/// Loading the system trust store takes tens of milliseconds, so a TLS context is made only when
+/// a probe needs one, once per CA file for the life of the process.
+final class TLSContextCache: @unchecked Sendable {
+    static let shared = TLSContextCache()
+    private let lock = NSLock()
+    private var contexts: [String: Result<TLSContext, MailProbeError>] = [:]
+
+    func context(caFile: String?) -> Result<TLSContext, MailProbeError> {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = caFile ?? ""
+        if let cached = contexts[key] { return cached }
+        let made: Result<TLSContext, MailProbeError>
+        do throws(MailProbeError) { made = .success(try TLSContext(caFile: caFile)) } catch { made = .failure(error) }
+        contexts[key] = made
+        return made
+    }
 }
 
 /// Set by the cancelling task, read by the probe thread.
