@@ -23,6 +23,7 @@ let package = Package(
         systemLibrary("CLibPSL", pkgConfig: "libpsl", apt: "libpsl-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
         systemLibrary("CCares", pkgConfig: "libcares", apt: "libc-ares-dev"),
+        systemLibrary("COpenSSL", pkgConfig: "openssl", apt: "libssl-dev"),
 
         // Build-time tool + plugin that embed Providers/*.xml into the library as Swift source,
         // so an installed binary copied anywhere still knows every bundled provider.
@@ -36,7 +37,7 @@ let package = Package(
 
         .target(
             name: "AutoconfKit",
-            dependencies: ["CLibXML2", "CLibIDN2", "CLibPSL", "CCurl", "CCares"],
+            dependencies: ["CLibXML2", "CLibIDN2", "CLibPSL", "CCurl", "CCares", "COpenSSL"],
             plugins: ["EmbedProviders"]
         ),
         .executableTarget(

@@ -57,11 +57,14 @@ public struct AutoconfOptions: Sendable {
     public var realName: String?
     public var pluginOptions: [String: String]
     public var environment: [String: String]
-    /// A PEM bundle trusted in addition to the system roots (`--ca-file`).
+    /// DNS servers (`--dns-server HOST[:PORT]`, IP addresses); empty uses the system's resolvers.
+    public var dnsServers: [String]
+    /// A PEM bundle trusted in addition to the system roots (`--ca-file`), for HTTPS and probing.
     public var caFile: String?
-    /// curl-style `HOST:PORT:ADDR` mappings (`--resolve`).
+    /// curl-style `HOST:PORT:ADDR[,ADDR…]` mappings (`--resolve`): connect to ADDR for HOST:PORT.
     public var resolve: [String]
-    /// curl-style `HOST:PORT:CONNECT-HOST:CONNECT-PORT` mappings (`--connect-to`).
+    /// curl-style `HOST:PORT:HOST2:PORT2` mappings (`--connect-to`): connect to HOST2:PORT2
+    /// instead, still checking the certificate for HOST (empty HOST or PORT: any).
     public var connectTo: [String]
     /// The ISPDB base URL; the domain is appended (`--ispdb-url`).
     public var ispdbBaseURL: String
@@ -74,8 +77,8 @@ public struct AutoconfOptions: Sendable {
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
         preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = true,
         httpsOnly: Bool = false, realName: String? = nil, pluginOptions: [String: String] = [:],
-        environment: [String: String] = ProcessInfo.processInfo.environment, caFile: String? = nil, resolve: [String] = [],
-        connectTo: [String] = [], ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL,
+        environment: [String: String] = ProcessInfo.processInfo.environment, dnsServers: [String] = [], caFile: String? = nil,
+        resolve: [String] = [], connectTo: [String] = [], ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL,
         office365BaseURL: String = AutodiscoverV2Client.defaultBaseURL, httpTimeout: Duration = .seconds(5)
     ) {
         self.timeout = timeout
@@ -88,6 +91,7 @@ public struct AutoconfOptions: Sendable {
         self.realName = realName
         self.pluginOptions = pluginOptions
         self.environment = environment
+        self.dnsServers = dnsServers
         self.caFile = caFile
         self.resolve = resolve
         self.connectTo = connectTo
@@ -104,6 +108,10 @@ public struct AutoconfOptions: Sendable {
     /// The first unusable option, as the one line a user sees, or nil.
     public func problem() -> String? {
         if let problem = httpConfiguration.problem() { return problem }
+        for server in dnsServers {
+            if case .failure(let error) = DNSServerAddress.parse(server) { return error.message }
+        }
+        if case .failure(let error) = ConnectOverrides.parse(resolve: resolve, connectTo: connectTo) { return error.message }
         for (option, url) in [("--ispdb-url", ispdbBaseURL), ("--office365-url", office365BaseURL)] {
             if let why = URLCheck.problem(url) { return "\(option): \(why)" }
             if url.contains("?") || url.contains("#") { return "\(option): the URL may not have a query or fragment" }

@@ -64,10 +64,15 @@ enum Main {
                 print(AutoconfCommand.fullMessage(for: error))
                 exit(0)
             }
-            // Usage and validation errors are bad input (2), not argument-parser's 64.
-            let message = AutoconfCommand.fullMessage(for: error)
-            FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
-            exit(code == .validationFailure ? Exit.badInput : code.rawValue == 64 ? Exit.badInput : Exit.internalError)
+            // Usage and validation errors are bad input (2), not argument-parser's 64, and one
+            // line: the message, and where the usage is, instead of the usage itself.
+            guard code == .validationFailure else {
+                printError(AutoconfCommand.message(for: error))
+                exit(Exit.internalError)
+            }
+            let message = AutoconfCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            printError("\(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) (see 'autoconf help')")
+            exit(Exit.badInput)
         }
     }
 }

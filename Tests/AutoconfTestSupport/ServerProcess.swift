@@ -52,10 +52,15 @@ public final class ServerProcess: @unchecked Sendable {
 
     public func port(_ key: String = "port") -> Int { (info[key] as? Int) ?? 0 }
 
+    /// Ends the server without waiting on the calling thread (tests release servers on Swift's
+    /// few cooperative threads): SIGTERM now, SIGKILL after a grace period, reaped on a
+    /// background queue.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        guard process.isRunning else { return }
+        let process = self.process
+        process.terminate()
+        DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
     }
 

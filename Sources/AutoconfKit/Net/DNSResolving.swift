@@ -54,6 +54,8 @@ public enum DNSError: Error, Sendable, Hashable, CustomStringConvertible {
     case nodata(String)
     case servfail(String)
     case timeout(String)
+    /// The asking task was cancelled (the lookup is over); not a statement about the name.
+    case cancelled(String)
     case other(String)
 
     public var description: String {
@@ -62,6 +64,7 @@ public enum DNSError: Error, Sendable, Hashable, CustomStringConvertible {
         case .nodata(let name): "\(name): no records of that type"
         case .servfail(let name): "\(name): the DNS server failed"
         case .timeout(let name): "\(name): DNS timed out"
+        case .cancelled(let name): "\(name): DNS query cancelled"
         case .other(let what): "DNS error: \(what)"
         }
     }

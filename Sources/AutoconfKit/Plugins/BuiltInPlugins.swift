@@ -10,23 +10,43 @@ public enum BuiltInPlugins {
             ProviderFilesPlugin.bundled(),
             AutoconfigPlugin(requestTimeout: options.httpTimeout),
             ISPDBPlugin(baseURL: options.ispdbBaseURL, requestTimeout: options.httpTimeout),
-            // gmail, office365, mx (issue 4) go here.
+            GmailPlugin(),
+            Office365Plugin(tenantCheck: microsoft365TenantCheck(options: options)),
+            MXPlugin(ispdbBaseURL: options.ispdbBaseURL, requestTimeout: options.httpTimeout),
             AutodiscoverPlugin(requestTimeout: options.httpTimeout),
-            // srv, probe (issue 4) go here.
+            SRVPlugin(),
+            ProbePlugin(),
         ])
     }
 
+    /// The c-ares resolver (`--dns-server`, else the system's resolvers) and the mail prober
+    /// (`--ca-file`, `--resolve`, `--connect-to`). Options are validated by the front end; an
+    /// invalid override list here is ignored rather than crashing a library caller.
     public static func services(options: AutoconfOptions) -> LookupServices {
         services(options: options, httpClients: HTTPClientCache())
     }
 
     static func services(options: AutoconfOptions, httpClients: HTTPClientCache) -> LookupServices {
         var services = LookupServices()
-        // No client (and no curl thread) for offline lookups; a client that cannot be built
+        // Offline lookups get no network service at all (no curl, no c-ares thread).
+        guard !options.offline else { return services }
+        // The HTTP client is built on its first request; a client that cannot be built
         // (unreadable --ca-file) was already reported by `AutoconfOptions.problem()`.
-        if !options.offline {
-            services[HTTPClientKey.self] = httpClients.client(for: options.httpConfiguration)
-        }
+        services[HTTPClientKey.self] = httpClients.client(for: options.httpConfiguration)
+        services[DNSResolverKey.self] = CaresResolver(servers: options.dnsServers)
+        let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
+        services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)
         return services
+    }
+
+    /// Asks Autodiscover v2 whether Microsoft 365 serves an address (for the Office365 plugin).
+    static func microsoft365TenantCheck(options: AutoconfOptions) -> Office365Plugin.TenantCheck {
+        let baseURL = options.office365BaseURL
+        let timeout = options.httpTimeout
+        return { email, context in
+            guard let http = context.services[HTTPClientKey.self] else { return nil }
+            let client = AutodiscoverV2Client(fetcher: http, baseURL: baseURL, timeout: timeout)
+            return await client.isMicrosoft365Tenant(email, deadline: context.deadline)
+        }
     }
 }

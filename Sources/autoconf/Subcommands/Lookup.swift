@@ -17,6 +17,7 @@ struct Lookup: AsyncParsableCommand {
               autoconf lookup alice@example.org --plugins user-files,bundled --offline
               autoconf lookup alice@example.org --ca-file corp-root.pem --https-only
               autoconf lookup alice@example.org --resolve autoconfig.example.org:443:192.0.2.10
+              autoconf lookup alice@example.org --plugins srv,probe --dns-server 9.9.9.9
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -55,6 +56,9 @@ struct Lookup: AsyncParsableCommand {
 
     @Option(name: .long, help: "Your name, for documents that use %REALNAME%.")
     var realName: String?
+
+    @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (IP address, optional :PORT; repeatable).", valueName: "host[:port]"))
+    var dnsServers: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file (enterprise roots).", valueName: "path"))
     var caFile: String?
@@ -111,6 +115,7 @@ struct Lookup: AsyncParsableCommand {
         options.preferredIncoming = ServerType(rawValue: prefer)
         options.httpsOnly = httpsOnly
         options.realName = realName
+        options.dnsServers = dnsServers
         options = httpOptions(options)
         // One line, exit 2 (a ValidationError would add the usage text).
         if let problem = options.problem() { throw BadInput(problem) }

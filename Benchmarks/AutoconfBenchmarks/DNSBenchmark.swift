@@ -1,0 +1,167 @@
+import AutoconfKit
+import Foundation
+
+/// DNS-source benchmark, all on 127.0.0.1 (dnsmasq and Tests/Servers/mail_server.py, with a CA
+/// made here with the openssl CLI):
+///
+/// - a domain found only by probing must resolve in under 1.5× the slowest probe round trip it
+///   needs (IMAP on 993 and SMTP on 465, each measured alone);
+/// - a nonexistent domain must come back "not found" in under 2× one DNS round trip.
+///
+/// Returns one row per measurement (medians) and per ratio; an empty `target` is informational.
+func runDNSBenchmark() async -> [(name: String, value: String, target: String)] {
+    do {
+        return try await DNSBenchmark().run()
+    } catch {
+        return [(name: "dns benchmark", value: "failed: \(error)", target: "")]
+    }
+}
+
+private struct DNSBenchmark {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let rounds = 25
+
+    func run() async throws -> [(name: String, value: String, target: String)] {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("autoconf-dns-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let (ca, certificate, key) = try makeCertificates(in: work, names: ["imap.bench.test", "smtp.bench.test"])
+
+        let config = work.appendingPathComponent("dnsmasq.conf")
+        try "local=/test/\nhost-record=ready.test,127.0.0.1\nhost-record=known.test,127.0.0.1\n".write(to: config, atomically: true, encoding: .utf8)
+        let dns = try Child(root.appendingPathComponent("Tests/Servers/dnsmasq_server.py").path, [config.path])
+        defer { dns.stop() }
+        let mailConfig = work.appendingPathComponent("mail.json")
+        let listeners: [[String: Any]] = [
+            ["name": "imaps", "protocol": "imap", "tls": "implicit", "cert": certificate, "key": key],
+            ["name": "smtps", "protocol": "smtp", "tls": "implicit", "cert": certificate, "key": key],
+        ]
+        try JSONSerialization.data(withJSONObject: ["listeners": listeners]).write(to: mailConfig)
+        let mail = try Child(root.appendingPathComponent("Tests/Servers/mail_server.py").path, [mailConfig.path])
+        defer { mail.stop() }
+
+        let server = "127.0.0.1:\(dns.port("port"))"
+        let connectTo = ["imap.bench.test:993:127.0.0.1:\(mail.port("imaps"))", "smtp.bench.test:465:127.0.0.1:\(mail.port("smtps"))"]
+        var options = AutoconfOptions(readsUserDirectory: false)
+        options.dnsServers = [server]
+        options.caFile = ca
+        options.connectTo = connectTo
+        options.plugins = ["gmail", "office365", "mx", "srv", "probe"]
+        let autoconf = Autoconf(options: options)
+
+        // One DNS round trip: an MX query answered NXDOMAIN, on a warm resolver.
+        let resolver = CaresResolver(servers: [server])
+        _ = try? await resolver.addresses("known.test")
+        let dnsRoundTrip = try await median { _ = try? await resolver.mx("nothing.test") }
+        let notFound = try await median {
+            let result = try await autoconf.lookup("a@does-not-exist.test")
+            guard !result.found else { throw BenchError("a nonexistent domain was found") }
+        }
+
+        // The probe round trips the answer needs, each alone.
+        let prober = MailProber(caFile: ca, overrides: try ConnectOverrides.parse(resolve: [], connectTo: connectTo).get())
+        var probeTimes: [Double] = []
+        for target in [MailProbeTarget(host: "imap.bench.test", port: 993, type: .imap, security: .ssl),
+                       MailProbeTarget(host: "smtp.bench.test", port: 465, type: .smtp, security: .ssl)] {
+            probeTimes.append(try await median {
+                guard case .success = await prober.probe(target, addresses: [], timeout: .seconds(3)) else { throw BenchError("probe of \(target) failed") }
+            })
+        }
+        let slowestProbe = probeTimes.max() ?? 0
+        let probeOnly = try await median {
+            let result = try await autoconf.lookup("a@bench.test")
+            guard result.best?.provenance.plugin == "probe" else { throw BenchError("the probe-only domain was not found by probing") }
+        }
+        func ms(_ value: Double) -> String { String(format: "%.2f ms", value) }
+        return [
+            (name: "dns: one DNS round trip (median)", value: ms(dnsRoundTrip), target: ""),
+            (name: "dns: nonexistent domain, not found (median)", value: ms(notFound), target: ""),
+            (name: "dns: not-found / DNS round trip", value: String(format: "%.2fx", notFound / max(dnsRoundTrip, 0.001)), target: "< 2x"),
+            (name: "dns: slowest needed probe round trip (median)", value: ms(slowestProbe), target: ""),
+            (name: "dns: probe-only domain found (median)", value: ms(probeOnly), target: ""),
+            (name: "dns: probe-only / slowest probe", value: String(format: "%.2fx", probeOnly / max(slowestProbe, 0.001)), target: "< 1.5x"),
+        ]
+    }
+
+    /// Median wall time in milliseconds over `rounds` runs (after one warm-up run).
+    func median(_ body: () async throws -> Void) async throws -> Double {
+        try await body()
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            let start = ContinuousClock.now
+            try await body()
+            times.append((ContinuousClock.now - start).milliseconds)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    func makeCertificates(in directory: URL, names: [String]) throws -> (ca: String, certificate: String, key: String) {
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        let sans = (names.map { "DNS:\($0)" } + ["IP:127.0.0.1"]).joined(separator: ",")
+        try "subjectAltName=\(sans)\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n".write(toFile: path("leaf.ext"), atomically: true, encoding: .utf8)
+        for arguments in [
+            ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("ca.key")],
+            ["req", "-x509", "-new", "-key", path("ca.key"), "-sha256", "-days", "2", "-subj", "/CN=autoconf-bench-ca",
+             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", path("ca.pem")],
+            ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", path("leaf.key")],
+            ["req", "-new", "-key", path("leaf.key"), "-subj", "/CN=\(names[0])", "-out", path("leaf.csr")],
+            ["x509", "-req", "-in", path("leaf.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"), "-CAcreateserial",
+             "-days", "2", "-sha256", "-extfile", path("leaf.ext"), "-out", path("leaf.pem")],
+        ] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["openssl"] + arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw BenchError("openssl \(arguments[0]) failed") }
+        }
+        return (path("ca.pem"), path("leaf.pem"), path("leaf.key"))
+    }
+}
+
+/// A Python server from Tests/Servers that prints `READY {json}`.
+private final class Child {
+    let process = Process()
+    let info: [String: Any]
+
+    init(_ script: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-u", script] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(20)
+        var ready: [String: Any]?
+        while ready == nil, Date() < deadline {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.hasPrefix("READY") {
+                ready = (try? JSONSerialization.jsonObject(with: Data(line.dropFirst(5).utf8))) as? [String: Any]
+            }
+        }
+        guard let ready else {
+            process.terminate()
+            throw BenchError("\(script) did not start")
+        }
+        info = ready
+    }
+
+    func port(_ key: String) -> Int { info[key] as? Int ?? 0 }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+private struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,210 @@
+import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One TCP connection to a mail server, plain or TLS, driven synchronously on the prober's own
+/// thread with a non-blocking socket and poll(): every wait is bounded by the probe's deadline and
+/// checks for cancellation at least every 50 ms. Replies are hostile input, so lines and the total
+/// amount read are capped.
+final class MailConnection {
+    static let maximumLineLength = 8192
+    static let maximumTotalBytes = 256 * 1024
+
+    private var fd: Int32
+    private var ssl: OpaquePointer?
+    private let deadline: ContinuousClock.Instant
+    private let isCancelled: () -> Bool
+    private var buffer: [UInt8] = []
+    private var totalRead = 0
+    let address: String
+
+    private init(fd: Int32, address: String, deadline: ContinuousClock.Instant, isCancelled: @escaping () -> Bool) {
+        self.fd = fd
+        self.address = address
+        self.deadline = deadline
+        self.isCancelled = isCancelled
+    }
+
+    deinit {
+        if let ssl { SSL_free(ssl) }
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Connects to the first address that accepts.
+    static func open(addresses: [String], port: Int, deadline: ContinuousClock.Instant, isCancelled: @escaping () -> Bool) throws(MailProbeError) -> MailConnection {
+        var lastError = MailProbeError.connect("no address")
+        for address in addresses {
+            do throws(MailProbeError) {
+                return try connect(address, port: port, deadline: deadline, isCancelled: isCancelled)
+            } catch {
+                if case .cancelled = error { throw error }
+                if case .timeout = error { throw error }
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    private static func connect(_ address: String, port: Int, deadline: ContinuousClock.Instant, isCancelled: @escaping () -> Bool) throws(MailProbeError) -> MailConnection {
+        var storage = sockaddr_storage()
+        var length: socklen_t
+        let family: Int32
+        if address.contains(":") {
+            family = AF_INET6
+            var sin6 = sockaddr_in6()
+            sin6.sin6_family = sa_family_t(AF_INET6)
+            sin6.sin6_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET6, address, &sin6.sin6_addr) == 1 else { throw .connect("bad address \(address)") }
+            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: withUnsafeBytes(of: sin6) { $0 }) }
+        } else {
+            family = AF_INET
+            var sin = sockaddr_in()
+            sin.sin_family = sa_family_t(AF_INET)
+            sin.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, address, &sin.sin_addr) == 1 else { throw .connect("bad address \(address)") }
+            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: withUnsafeBytes(of: sin) { $0 }) }
+        }
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .connect("socket: \(String(cString: strerror(errno)))") }
+        let connection = MailConnection(fd: fd, address: address, deadline: deadline, isCancelled: isCancelled)
+        let rc = withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) } }
+        if rc != 0 {
+            guard errno == EINPROGRESS else { throw .connect("\(address):\(port): \(String(cString: strerror(errno)))") }
+            try connection.wait(Int16(POLLOUT), what: "connecting to \(address):\(port)")
+            var error: Int32 = 0
+            var size = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size)
+            guard error == 0 else { throw .connect("\(address):\(port): \(String(cString: strerror(error)))") }
+        }
+        return connection
+    }
+
+    /// Waits until the socket is ready for `events`, the deadline passes, or the probe is cancelled.
+    private func wait(_ events: Int16, what: String) throws(MailProbeError) {
+        while true {
+            if isCancelled() { throw .cancelled }
+            let left = (deadline - ContinuousClock.now).milliseconds
+            if left <= 0 { throw .timeout(what) }
+            var item = pollfd(fd: fd, events: events, revents: 0)
+            let ready = poll(&item, 1, Int32(min(50, max(1, left))))
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR { throw .connect("poll: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    // MARK: - TLS
+
+    struct TLSOutcome {
+        var certificateValid: Bool
+        var problem: String?
+    }
+
+    /// Performs the TLS handshake on the connection (implicit TLS, or after STARTTLS), with SNI and
+    /// hostname verification for `host`. Plaintext already buffered would be read as if it came
+    /// over TLS (the STARTTLS injection attack), so it is refused.
+    func startTLS(host: String, context: TLSContext) throws(MailProbeError) -> TLSOutcome {
+        guard buffer.isEmpty else { throw .protocolError("the server sent data before the TLS handshake (possible injection)") }
+        guard let ssl = SSL_new(context.context) else { throw .tls(TLSContext.lastError()) }
+        self.ssl = ssl
+        SSL_set_fd(ssl, fd)
+        let isAddress = DNSServerAddress.isAddress(host, family: AF_INET) || DNSServerAddress.isAddress(host, family: AF_INET6)
+        if !isAddress { _ = autoconf_SSL_set_tlsext_host_name(ssl, host) }
+        let hostSet = isAddress
+            ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host)
+            : SSL_set1_host(ssl, host)
+        guard hostSet == 1 else { throw .tls("cannot check certificates for \(host)") }
+        while true {
+            ERR_clear_error()
+            let rc = SSL_connect(ssl)
+            if rc == 1 { break }
+            switch SSL_get_error(ssl, rc) {
+            case SSL_ERROR_WANT_READ: try wait(Int16(POLLIN), what: "TLS handshake with \(host)")
+            case SSL_ERROR_WANT_WRITE: try wait(Int16(POLLOUT), what: "TLS handshake with \(host)")
+            default: throw .tls("handshake with \(host): \(TLSContext.lastError())")
+            }
+        }
+        guard SSL_get0_peer_certificate(ssl) != nil else { return TLSOutcome(certificateValid: false, problem: "the server sent no certificate") }
+        let verify = SSL_get_verify_result(ssl)
+        if verify == X509_V_OK { return TLSOutcome(certificateValid: true, problem: nil) }
+        let message = X509_verify_cert_error_string(verify).map { String(cString: $0) } ?? "error \(verify)"
+        return TLSOutcome(certificateValid: false, problem: message)
+    }
+
+    // MARK: - Lines
+
+    func send(_ line: String) throws(MailProbeError) {
+        var bytes = Array((line + "\r\n").utf8)
+        while !bytes.isEmpty {
+            let written: Int
+            if let ssl {
+                ERR_clear_error()
+                let rc = SSL_write(ssl, bytes, Int32(bytes.count))
+                if rc <= 0 {
+                    switch SSL_get_error(ssl, rc) {
+                    case SSL_ERROR_WANT_READ: try wait(Int16(POLLIN), what: "sending"); continue
+                    case SSL_ERROR_WANT_WRITE: try wait(Int16(POLLOUT), what: "sending"); continue
+                    default: throw .tls("write: \(TLSContext.lastError())")
+                    }
+                }
+                written = Int(rc)
+            } else {
+                let rc = Glibc.send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL))
+                if rc < 0 {
+                    if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { try wait(Int16(POLLOUT), what: "sending"); continue }
+                    throw .connect("send: \(String(cString: strerror(errno)))")
+                }
+                written = rc
+            }
+            bytes.removeFirst(written)
+        }
+    }
+
+    /// One line without its CRLF, as UTF-8 with invalid bytes replaced.
+    func readLine() throws(MailProbeError) -> String {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                var line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                if line.last == 0x0D { line.removeLast() }
+                return String(decoding: line, as: UTF8.self)
+            }
+            guard buffer.count <= Self.maximumLineLength else { throw .protocolError("a reply line is longer than \(Self.maximumLineLength) bytes") }
+            try fill()
+        }
+    }
+
+    private func fill() throws(MailProbeError) {
+        guard totalRead < Self.maximumTotalBytes else { throw .protocolError("the server sent more than \(Self.maximumTotalBytes) bytes") }
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count: Int
+            if let ssl {
+                ERR_clear_error()
+                let rc = SSL_read(ssl, &chunk, Int32(chunk.count))
+                if rc <= 0 {
+                    switch SSL_get_error(ssl, rc) {
+                    case SSL_ERROR_WANT_READ: try wait(Int16(POLLIN), what: "waiting for a reply"); continue
+                    case SSL_ERROR_WANT_WRITE: try wait(Int16(POLLOUT), what: "waiting for a reply"); continue
+                    case SSL_ERROR_ZERO_RETURN: throw .protocolError("the server closed the connection")
+                    default: throw .tls("read: \(TLSContext.lastError())")
+                    }
+                }
+                count = Int(rc)
+            } else {
+                let rc = recv(fd, &chunk, chunk.count, 0)
+                if rc < 0 {
+                    if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { try wait(Int16(POLLIN), what: "waiting for a reply"); continue }
+                    throw .connect("recv: \(String(cString: strerror(errno)))")
+                }
+                if rc == 0 { throw .protocolError("the server closed the connection") }
+                count = rc
+            }
+            totalRead += count
+            buffer.append(contentsOf: chunk[..<count])
+            return
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Checks whether a mail server really answers on a host and port: connects (honouring
+/// `--resolve` / `--connect-to`), does a real TLS handshake with certificate and hostname
+/// validation (implicit TLS, or after STARTTLS, which is actually performed), reads the greeting
+/// and capabilities, and says goodbye. Sends no credentials.
+///
+/// Each probe runs on a thread of its own (sockets and OpenSSL block there, never on Swift's
+/// cooperative threads); cancelling the calling task ends it within 50 ms.
+public final class MailProber: Sendable {
+    public let caFile: String?
+    public let overrides: ConnectOverrides
+
+    public init(caFile: String? = nil, overrides: ConnectOverrides = ConnectOverrides()) {
+        self.caFile = caFile
+        self.overrides = overrides
+    }
+
+    /// Probes `target` at `addresses` (already resolved) within `timeout` and the deadline.
+    public func probe(_ target: MailProbeTarget, addresses: [String], timeout: Duration, deadline: ContinuousClock.Instant? = nil) async -> Result<MailProbeResult, MailProbeError> {
+        let caFile = self.caFile
+        let route = overrides.route(host: target.host, port: target.port)
+        let connectTo = route.addresses ?? addresses
+        guard !connectTo.isEmpty else { return .failure(.resolve(target.host)) }
+        var end = ContinuousClock.now.advanced(by: timeout)
+        if let deadline { end = min(end, deadline) }
+        let limit = end
+        let flag = CancelFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<MailProbeResult, MailProbeError>, Never>) in
+                let thread = Thread {
+                    // The first TLS context loads the trust store: done here, off the cooperative threads.
+                    switch TLSContextCache.shared.context(caFile: caFile) {
+                    case .success(let tls):
+                        continuation.resume(returning: Self.run(target, addresses: connectTo, port: route.port, tls: tls, deadline: limit, flag: flag))
+                    case .failure(let error):
+                        continuation.resume(returning: .failure(error))
+                    }
+                }
+                thread.name = "autoconf-probe"
+                thread.start()
+            }
+        } onCancel: {
+            flag.cancel()
+        }
+    }
+
+    private static func run(_ target: MailProbeTarget, addresses: [String], port: Int, tls: TLSContext, deadline: ContinuousClock.Instant, flag: CancelFlag) -> Result<MailProbeResult, MailProbeError> {
+        let start = ContinuousClock.now
+        do throws(MailProbeError) {
+            let connection = try MailConnection.open(addresses: addresses, port: port, deadline: deadline, isCancelled: flag.isCancelled)
+            let dialogue = MailDialogue(connection: connection, type: target.type)
+            var socket = SocketType.plain
+            var certificate: MailConnection.TLSOutcome?
+            if target.security == .ssl {
+                certificate = try connection.startTLS(host: target.host, context: tls)
+                socket = .ssl
+            }
+            let greeting = try dialogue.greeting()
+            var capabilities = try dialogue.capabilities()
+            if target.security == .startTLS, dialogue.offersStartTLS(capabilities) {
+                guard try dialogue.requestStartTLS() else { throw .tls("the server refused STARTTLS") }
+                certificate = try connection.startTLS(host: target.host, context: tls)
+                socket = .startTLS
+                // Capabilities from before TLS could have been forged on the wire: ask again.
+                capabilities = try dialogue.capabilities()
+            }
+            dialogue.goodbye()
+            return .success(MailProbeResult(
+                target: target, socketType: socket, certificateValid: certificate?.certificateValid,
+                certificateProblem: certificate?.problem, greeting: String(greeting.prefix(200)), capabilities: capabilities,
+                authentication: MailCapabilities.authentication(capabilities, type: target.type), address: connection.address,
+                milliseconds: (ContinuousClock.now - start).milliseconds))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+public enum MailProberKey: ServiceKey {
+    public typealias Value = MailProber
+}
+
+/// Loading the system trust store takes tens of milliseconds, so a TLS context is made only when
+/// a probe needs one, once per CA file for the life of the process.
+final class TLSContextCache: @unchecked Sendable {
+    static let shared = TLSContextCache()
+    private let lock = NSLock()
+    private var contexts: [String: Result<TLSContext, MailProbeError>] = [:]
+
+    func context(caFile: String?) -> Result<TLSContext, MailProbeError> {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = caFile ?? ""
+        if let cached = contexts[key] { return cached }
+        let made: Result<TLSContext, MailProbeError>
+        do throws(MailProbeError) { made = .success(try TLSContext(caFile: caFile)) } catch { made = .failure(error) }
+        contexts[key] = made
+        return made
+    }
+}
+
+/// Set by the cancelling task, read by the probe thread.
+final class CancelFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    func isCancelled() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+}

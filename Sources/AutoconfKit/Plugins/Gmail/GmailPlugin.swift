@@ -1,0 +1,29 @@
+/// Gmail and Google Workspace: gmail.com and googlemail.com by name, any other domain whose
+/// best-preference MX is one of Google's inbound servers (a Workspace domain).
+public struct GmailPlugin: ProviderPlugin {
+    public let name = "gmail"
+    public let summary = "Gmail, and Google Workspace domains found by their MX records"
+
+    public init() {}
+
+    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+        let domain = query.email.domain
+        if GoogleMail.consumerDomains.contains(domain) {
+            return .found([Candidate(
+                configuration: GoogleMail.configuration(for: domain, workspace: false), trust: .trusted,
+                provenance: HosterDetection.ownDomainProvenance(context, domain: domain, provider: "Google"))])
+        }
+        switch try await BestMX.lookup(domain, context: context) {
+        case .none(let why):
+            return .notFound(why)
+        case .found(let mx):
+            guard mx.hosts.contains(where: GoogleMail.isGoogleMX) else {
+                return .notFound("the MX (\(mx.primary)) is not Google's")
+            }
+            return .found([Candidate(
+                configuration: GoogleMail.configuration(for: domain, workspace: true),
+                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated),
+                provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+        }
+    }
+}

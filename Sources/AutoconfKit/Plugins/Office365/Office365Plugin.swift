@@ -1,0 +1,55 @@
+/// Outlook.com and Microsoft 365: Microsoft's consumer domains by exact name, tenants by their
+/// best-preference MX (`*.mail.protection.outlook.com`) or by an Autodiscover v2 answer for the
+/// address (`tenantCheck`). Autodiscover v2 sends the address to Microsoft, so it is asked only
+/// when the domain's own DNS points at Microsoft (see `MicrosoftHints`), never for every domain.
+public struct Office365Plugin: ProviderPlugin {
+    /// true: Microsoft 365 serves this address; false: it does not; nil: could not tell.
+    public typealias TenantCheck = @Sendable (EmailAddress, PluginContext) async -> Bool?
+
+    public let name = "office365"
+    public let summary = "Outlook.com, and Microsoft 365 domains found by MX records or Autodiscover v2"
+    public var tenantCheck: TenantCheck?
+
+    public init(tenantCheck: TenantCheck? = nil) {
+        self.tenantCheck = tenantCheck
+    }
+
+    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+        let domain = query.email.domain
+        if MicrosoftMail.consumerDomains.contains(domain) {
+            return .found([Candidate(
+                configuration: MicrosoftMail.configuration(for: domain, business: false), trust: .trusted,
+                provenance: HosterDetection.ownDomainProvenance(context, domain: domain, provider: "Microsoft"))])
+        }
+        let mxOutcome: BestMX.Outcome
+        do {
+            mxOutcome = try await BestMX.lookup(domain, context: context)
+        } catch let failure as PluginFailure where tenantCheck != nil {
+            // A DNS failure does not rule out a tenant: Autodiscover may still answer.
+            context.trace(.note("MX lookup failed (\(failure.message)); asking Autodiscover v2"))
+            mxOutcome = .none(failure.message)
+        }
+        if case .found(let mx) = mxOutcome, mx.hosts.contains(where: MicrosoftMail.isMicrosoft365MX) {
+            return .found([Candidate(
+                configuration: MicrosoftMail.configuration(for: domain, business: true),
+                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated),
+                provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+        }
+        if let tenantCheck, await MicrosoftHints.pointsAtMicrosoft(domain, context: context) {
+            context.trace(.sourceTried("Autodiscover v2 for \(query.email.address)"))
+            if await tenantCheck(query.email, context) == true {
+                try Task.checkCancellation()
+                // Microsoft says it serves the address; the domain itself did not say so.
+                return .found([Candidate(
+                    configuration: MicrosoftMail.configuration(for: domain, business: true), trust: .confirm(.heuristic),
+                    provenance: context.provenance(
+                        source: "Autodiscover v2 (Microsoft 365) for \(query.email.address)", channel: .https,
+                        registrableDomains: [PublicSuffix.registrableDomain(of: domain)], tlsVerified: true))])
+            }
+        }
+        switch mxOutcome {
+        case .none(let why): return .notFound(why)
+        case .found(let mx): return .notFound("the MX (\(mx.primary)) is not Microsoft 365's")
+        }
+    }
+}

@@ -1,0 +1,147 @@
+/// The last resort: guess the usual hostnames (see `ProbePlan`), keep those that resolve, and ask
+/// each candidate server what it is (`MailProber`). Probes run at once, started a few milliseconds
+/// apart in preference order, each with a short timeout inside the lookup deadline; the plugin
+/// answers as soon as no running probe could still beat the best server found for each direction.
+///
+/// Trust: always `confirm` with `guessed` (nobody published these settings), plus
+/// `invalid-certificate` when a chosen server's certificate failed, `unencrypted` for plain. An SMTP
+/// server on port 25 that offers no AUTH is an MX relay, not a submission server, and is dropped.
+public struct ProbePlugin: ProviderPlugin {
+    public let name = "probe"
+    public let summary = "last resort: try imap./mail./pop./smtp. hostnames and ask the servers (TLS validated)"
+    public var bestPossibleTrust: Trust.Level { .confirm }
+    public var probeTimeout: Duration
+    public var stagger: Duration
+
+    public init(probeTimeout: Duration = .seconds(3), stagger: Duration = .milliseconds(10)) {
+        self.probeTimeout = probeTimeout
+        self.stagger = stagger
+    }
+
+    private struct Found: Sendable {
+        var entry: ProbePlan.Entry
+        var result: MailProbeResult
+        var key: [Int]
+    }
+
+    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+        let domain = query.email.domain
+        let prober = context.services[MailProberKey.self] ?? MailProber()
+        let plan = ProbePlan(domain: domain)
+        let addresses = try await resolve(plan.hosts, prober: prober, context: context)
+        let entries = plan.entries.filter { addresses[$0.target.host] != nil }
+        guard !entries.isEmpty else { return .notFound("none of \(plan.hosts.joined(separator: ", ")) resolves") }
+
+        let timeout = probeTimeout
+        let stagger = self.stagger
+        var found: [Found] = []
+        var pending = Set(entries.indices)
+        var notes: [String] = []
+        await withTaskGroup(of: (Int, Result<MailProbeResult, MailProbeError>).self) { group in
+            var startIndex = [0, 0]
+            for (index, entry) in entries.enumerated() {
+                // Incoming and outgoing are staggered separately, so both directions' best hosts start at once.
+                let slot = entry.outgoing ? 1 : 0
+                let delay = stagger * startIndex[slot]
+                startIndex[slot] += 1
+                group.addTask {
+                    if delay > .zero { try? await Task.sleep(for: delay) }
+                    if Task.isCancelled { return (index, .failure(.cancelled)) }
+                    context.trace(.sourceTried(entry.target.description))
+                    let result = await prober.probe(entry.target, addresses: addresses[entry.target.host] ?? [], timeout: timeout, deadline: context.deadline)
+                    return (index, result)
+                }
+            }
+            for await (index, result) in group {
+                pending.remove(index)
+                let entry = entries[index]
+                switch result {
+                case .success(let probe):
+                    if let problem = accept(probe, entry: entry) {
+                        notes.append("\(entry.target): \(problem)")
+                        context.trace(.note("\(entry.target): \(problem)"))
+                        continue
+                    }
+                    if probe.certificateValid == false {
+                        context.trace(.note("\(entry.target): certificate does not validate: \(probe.certificateProblem ?? "?")"))
+                    }
+                    found.append(Found(entry: entry, result: probe, key: ProbePlan.key(entry, socket: probe.socketType, certificateValid: probe.certificateValid)))
+                case .failure(let error):
+                    if error != .cancelled { context.trace(.note("\(entry.target): \(error)")) }
+                }
+                if Self.settled(found: found, pending: pending.map { entries[$0] }) {
+                    group.cancelAll()
+                    break
+                }
+            }
+        }
+        try Task.checkCancellation()
+
+        let incoming = found.filter { !$0.entry.outgoing }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        let outgoing = found.filter { $0.entry.outgoing }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        guard let bestIn = incoming.first, let bestOut = outgoing.first else {
+            let missing = incoming.isEmpty ? "incoming (IMAP/POP3)" : "outgoing (SMTP submission)"
+            return .notFound("no \(missing) server answered on the usual hostnames of \(domain)")
+        }
+        var trust = Trust.confirm(.guessed)
+        if bestIn.result.certificateValid == false || bestOut.result.certificateValid == false { trust = trust.adding(.invalidCertificate) }
+        if bestIn.result.socketType == .plain || bestOut.result.socketType == .plain { trust = trust.adding(.unencrypted) }
+        let configuration = EmailConfiguration(
+            domains: [domain], incoming: incoming.map(server), outgoing: outgoing.map(server))
+        let provenance = context.provenance(
+            source: "probe " + [bestIn, bestOut].map { "\($0.entry.target.type) \($0.entry.target.host):\($0.entry.target.port)" }.joined(separator: ", "),
+            channel: .probe, registrableDomains: [PublicSuffix.registrableDomain(of: domain)],
+            tlsVerified: bestIn.result.certificateValid == true && bestOut.result.certificateValid == true,
+            dnssecAuthenticated: nil)
+        return .found([Candidate(configuration: configuration, trust: trust, provenance: provenance)])
+    }
+
+    /// Why a server that answered is still not usable (nil: usable).
+    private func accept(_ probe: MailProbeResult, entry: ProbePlan.Entry) -> String? {
+        if entry.target.type == .smtp && entry.target.port == 25 && MailCapabilities.mechanisms(probe.capabilities, type: .smtp).isEmpty {
+            return "port 25 without AUTH is a mail relay (MX), not a submission server"
+        }
+        return nil
+    }
+
+    private func server(_ found: Found) -> Server {
+        var server = Server(
+            type: found.entry.target.type, hostname: found.entry.target.host, port: found.entry.target.port,
+            socketType: found.result.socketType, authentication: found.result.authentication, username: "%EMAILADDRESS%")
+        if let problem = found.result.certificateProblem { server.extras["certificateProblem"] = problem }
+        return server
+    }
+
+    /// Done when, for each direction, a server was found that no pending probe could beat, or
+    /// nothing is pending for it.
+    private static func settled(found: [Found], pending: [ProbePlan.Entry]) -> Bool {
+        for outgoing in [false, true] {
+            let waiting = pending.filter { $0.outgoing == outgoing }
+            if waiting.isEmpty { continue }
+            guard let best = found.filter({ $0.entry.outgoing == outgoing }).map(\.key).min(by: { $0.lexicographicallyPrecedes($1) }) else { return false }
+            if waiting.contains(where: { ProbePlan.bestPossibleKey($0).lexicographicallyPrecedes(best) }) { return false }
+        }
+        return true
+    }
+
+    /// Addresses of every host that resolves (names pinned with --resolve/--connect-to count as
+    /// resolving; the prober routes them itself).
+    private func resolve(_ hosts: [String], prober: MailProber, context: PluginContext) async throws -> [String: [String]] {
+        let dns = context.services[DNSResolverKey.self]
+        return await withTaskGroup(of: (String, [String]?).self) { group in
+            for host in hosts {
+                group.addTask {
+                    if prober.overrides.covers(host: host) { return (host, []) }
+                    guard let dns else { return (host, nil) }
+                    let answer = await DNSPluginSupport.query(context, { () async throws(DNSError) in try await dns.addresses(host) })
+                    return (host, (try? answer.get())?.records.filter { !$0.isEmpty })
+                }
+            }
+            var all: [String: [String]] = [:]
+            for await (host, addresses) in group {
+                if let addresses, !addresses.isEmpty || prober.overrides.covers(host: host) { all[host] = addresses }
+            }
+            return all
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// What every DNS-based plugin does the same way: find the resolver service, bind the lookup
+/// deadline to its queries, and turn DNS errors into plugin outcomes (a name that does not exist
+/// is an answer, "not found"; a dead or failing resolver is a failure worth reporting).
+enum DNSPluginSupport {
+    static func resolver(_ context: PluginContext) throws(PluginFailure) -> any DNSResolving {
+        guard let resolver = context.services[DNSResolverKey.self] else {
+            throw PluginFailure(.configuration, "no DNS resolver is configured")
+        }
+        return resolver
+    }
+
+    /// Runs DNS queries with the lookup deadline bound (see `DNSDeadline`).
+    static func query<T: Sendable>(
+        _ context: PluginContext, _ operation: @Sendable () async throws(DNSError) -> T
+    ) async -> Result<T, DNSError> {
+        await DNSDeadline.$current.withValue(context.deadline) {
+            do throws(DNSError) { return .success(try await operation()) } catch { return .failure(error) }
+        }
+    }
+
+    /// nil for "the name or record does not exist" (the caller says not found); otherwise the
+    /// failure to throw. Cancellation stays cancellation.
+    static func failure(_ error: DNSError) throws -> PluginFailure? {
+        switch error {
+        case .nxdomain, .nodata: return nil
+        case .timeout: return PluginFailure(.timeout, error.description)
+        case .cancelled: throw CancellationError()
+        case .servfail, .other: return PluginFailure(.network, error.description)
+        }
+    }
+
+    /// Whether `host` is `domain` or a name inside it (label boundary, never a suffix match on text).
+    static func isInside(_ host: String, domain: String) -> Bool {
+        let name = normalized(host), base = normalized(domain)
+        return name == base || name.hasSuffix("." + base)
+    }
+
+    static func normalized(_ name: String) -> String {
+        (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased()
+    }
+}

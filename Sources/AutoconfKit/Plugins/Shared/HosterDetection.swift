@@ -1,0 +1,24 @@
+/// Shared rules for "this domain's mail is hosted by a known provider" answers (Gmail, Office365
+/// and the MX plugin's known-hoster step): how far to trust them and how to record where they
+/// came from.
+enum HosterDetection {
+    /// An MX pointing at a known hoster says where the mail goes, not how clients should connect;
+    /// the hoster's published settings are used. Unsigned DNS can be forged, so the result is only
+    /// trusted when the resolver authenticated the MX answer (DNSSEC).
+    static func trust(mxAuthenticated: Bool) -> Trust {
+        mxAuthenticated ? .trusted : .confirm(.unsignedDNS, .heuristic)
+    }
+
+    static func provenance(_ context: PluginContext, domain: String, mx: BestMX) -> Provenance {
+        context.provenance(
+            source: "MX \(domain) → \(mx.primary)", channel: .dns,
+            registrableDomains: [PublicSuffix.registrableDomain(of: domain), PublicSuffix.registrableDomain(of: mx.primary)],
+            dnssecAuthenticated: mx.authenticated)
+    }
+
+    /// The built-in answer for a provider's own consumer domain (gmail.com, outlook.com…).
+    static func ownDomainProvenance(_ context: PluginContext, domain: String, provider: String) -> Provenance {
+        context.provenance(source: "built-in \(provider) settings for \(domain)", channel: .bundled,
+                           registrableDomains: [PublicSuffix.registrableDomain(of: domain)])
+    }
+}

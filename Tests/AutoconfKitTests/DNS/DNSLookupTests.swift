@@ -1,0 +1,51 @@
+import AutoconfKit
+import AutoconfTestSupport
+import Foundation
+import Testing
+
+/// Whole lookups through the default plugin set (as the CLI builds it) with DNS on loopback.
+@Suite struct DNSLookupTests {
+    static var dnsPlugins: [any ProviderPlugin] { [GmailPlugin(), Office365Plugin(), MXPlugin(), SRVPlugin(), ProbePlugin()] }
+
+    @Test func nonexistentDomainIsNotFoundFast() async throws {
+        let dns = try await DNSTestServer.dnsmasq([])
+        let result = try await resolve("a@does-not-exist.test", plugins: Self.dnsPlugins, dns: dns)
+        #expect(!result.found)
+        #expect(!result.deadlineReached)
+        #expect(!result.failedOnNetwork)
+        #expect(result.reports.allSatisfy { $0.status == .notFound })
+        // Generous for a loaded two-core CI machine; the benchmark measures it precisely.
+        #expect(result.elapsedMilliseconds < 2500)
+    }
+
+    @Test func deadResolverCannotOutliveTheDeadline() async throws {
+        let dns = try await DNSTestServer.silent()
+        let result = try await resolve("a@example.test", plugins: Self.dnsPlugins, dns: dns, timeout: .milliseconds(800))
+        #expect(!result.found)
+        #expect(result.deadlineReached)
+        #expect(result.elapsedMilliseconds < 1300)
+        #expect(result.elapsedMilliseconds >= 790)
+    }
+
+    @Test func defaultRegistryHasTheDNSSourcesInRankOrder() {
+        let names = BuiltInPlugins.registry(options: AutoconfOptions(readsUserDirectory: false)).names
+        let ours = names.filter { ["gmail", "office365", "mx", "srv", "probe"].contains($0) }
+        #expect(ours == ["gmail", "office365", "mx", "srv", "probe"])
+        #expect(names.firstIndex(of: "bundled")! < names.firstIndex(of: "gmail")!)
+        #expect(names.last == "probe")
+    }
+
+    @Test func higherRankedSourceWinsAtEqualTrust() async throws {
+        // Both SRV (outside the domain: confirm) and probe (confirm) answer; SRV ranks higher.
+        let mail = try await MailTestServer.start([.init("imaps", "imap", .implicit), .init("smtps", "smtp", .implicit)], names: ["imap.both.test", "smtp.both.test"])
+        let dns = try await DNSTestServer.dnsmasq([
+            "srv-host=_imaps._tcp.both.test,imap.elsewhere.test,993,0,1",
+            "srv-host=_submissions._tcp.both.test,smtp.elsewhere.test,465,0,1",
+        ])
+        let result = try await resolve("a@both.test", plugins: Self.dnsPlugins, dns: dns, connectTo: [
+            "imap.both.test:993:127.0.0.1:\(mail.port("imaps"))", "smtp.both.test:465:127.0.0.1:\(mail.port("smtps"))",
+        ])
+        #expect(result.best?.provenance.plugin == "srv")
+        #expect(result.incomingHost == "imap.elsewhere.test")
+    }
+}

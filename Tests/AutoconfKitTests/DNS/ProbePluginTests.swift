@@ -1,0 +1,106 @@
+import AutoconfKit
+import AutoconfTestSupport
+import Foundation
+import Testing
+
+/// The probe plugin and the mail prober against real IMAP/POP3/SMTP servers on 127.0.0.1
+/// (mail_server.py), with certificates from the suite's CA (or a rogue one), and DNS from dnsmasq.
+@Suite struct ProbePluginTests {
+    static func map(_ host: String, _ port: Int, to server: MailTestServer, _ name: String) -> String {
+        "\(host):\(port):127.0.0.1:\(server.port(name))"
+    }
+
+    @Test func findsImplicitTLSServersWithValidatedCertificates() async throws {
+        let names = ["imap.probe1.test", "smtp.probe1.test"]
+        let mail = try await MailTestServer.start([.init("imaps", "imap", .implicit), .init("smtps", "smtp", .implicit), .init("sub", "smtp", .starttls)], names: names)
+        let dns = try await DNSTestServer.dnsmasq([])
+        let result = try await resolve("a@probe1.test", plugins: [ProbePlugin()], dns: dns, connectTo: [
+            Self.map("imap.probe1.test", 993, to: mail, "imaps"), Self.map("smtp.probe1.test", 465, to: mail, "smtps"),
+            Self.map("smtp.probe1.test", 587, to: mail, "sub"),
+        ])
+        let best = try #require(result.best)
+        #expect(best.configuration.incoming.first?.endpoint == "imap.probe1.test:993")
+        #expect(best.configuration.incoming.first?.socketType == .ssl)
+        #expect(best.configuration.incoming.first?.authenticationMethods.contains(.passwordCleartext) == true)
+        #expect(best.configuration.incoming.first?.authentication.contains { $0.method == .passwordEncrypted && $0.system == "SCRAM-SHA-256" } == true)
+        #expect(best.configuration.outgoing.first?.endpoint == "smtp.probe1.test:465")
+        #expect(best.configuration.outgoing.first?.authenticationMethods == [.passwordCleartext])
+        #expect(best.trust == .confirm(.guessed))
+        #expect(best.provenance.channel == .probe)
+        #expect(best.provenance.tlsVerified == true)
+    }
+
+    @Test func findsStartTLSOnlyServersAndPerformsTheUpgrade() async throws {
+        let names = ["mail.probe2.test"]
+        let mail = try await MailTestServer.start([.init("imap", "imap", .starttls), .init("pop", "pop3", .starttls), .init("sub", "smtp", .starttls)], names: names)
+        let dns = try await DNSTestServer.dnsmasq([])
+        let result = try await resolve("a@probe2.test", plugins: [ProbePlugin()], dns: dns, connectTo: [
+            Self.map("mail.probe2.test", 143, to: mail, "imap"), Self.map("mail.probe2.test", 110, to: mail, "pop"),
+            Self.map("mail.probe2.test", 587, to: mail, "sub"),
+        ])
+        let best = try #require(result.best)
+        #expect(best.configuration.incoming.first?.endpoint == "mail.probe2.test:143")
+        #expect(best.configuration.incoming.first?.socketType == .startTLS)
+        // Capabilities were read again after TLS: LOGINDISABLED is gone, AUTH=PLAIN appears.
+        #expect(best.configuration.incoming.first?.authenticationMethods.contains(.passwordCleartext) == true)
+        #expect(best.configuration.outgoing.first?.endpoint == "mail.probe2.test:587")
+        #expect(best.configuration.outgoing.first?.authenticationMethods == [.passwordCleartext])
+        #expect(best.trust == .confirm(.guessed))
+    }
+
+    @Test func invalidCertificateIsReportedAndNeverBeatsAValidOne() async throws {
+        // imap.probe3.test:993 has a certificate from a CA nobody trusts; mail.probe3.test:143
+        // validates after STARTTLS and must win, though implicit TLS normally ranks first.
+        let rogue = try await MailTestServer.start([.init("imaps", "imap", .implicit), .init("smtps", "smtp", .implicit)], names: ["imap.probe3.test", "smtp.probe3.test"], ca: .rogue)
+        let good = try await MailTestServer.start([.init("imap", "imap", .starttls)], names: ["mail.probe3.test"])
+        let dns = try await DNSTestServer.dnsmasq([])
+        let result = try await resolve("a@probe3.test", plugins: [ProbePlugin()], dns: dns, connectTo: [
+            Self.map("imap.probe3.test", 993, to: rogue, "imaps"), Self.map("smtp.probe3.test", 465, to: rogue, "smtps"),
+            Self.map("mail.probe3.test", 143, to: good, "imap"),
+        ])
+        let best = try #require(result.best)
+        #expect(best.configuration.incoming.first?.endpoint == "mail.probe3.test:143")
+        #expect(best.configuration.incoming.contains { $0.endpoint == "imap.probe3.test:993" && $0.extras["certificateProblem"] != nil })
+        // The only SMTP server has a bad certificate: reported in trust, not silently accepted.
+        #expect(best.configuration.outgoing.first?.endpoint == "smtp.probe3.test:465")
+        #expect(best.trust.reasons.contains(.invalidCertificate))
+        #expect(best.trust.level == .confirm)
+        #expect(best.provenance.tlsVerified == false)
+    }
+
+    @Test func port25RelayWithoutAuthIsNoSubmissionServer() async throws {
+        let mail = try await MailTestServer.start([.init("imaps", "imap", .implicit), .init("mx", "smtp", .starttls, auth: false)], names: ["imap.probe4.test", "smtp.probe4.test"])
+        let dns = try await DNSTestServer.dnsmasq([])
+        let result = try await resolve("a@probe4.test", plugins: [ProbePlugin()], dns: dns, connectTo: [
+            Self.map("imap.probe4.test", 993, to: mail, "imaps"), Self.map("smtp.probe4.test", 25, to: mail, "mx"),
+        ])
+        #expect(!result.found)
+        #expect(result.report("probe")?.status == .notFound)
+    }
+
+    @Test func onlyNamesThatResolveAreProbed() async throws {
+        // DNS: imap/smtp names point at 127.0.0.1; the servers listen on random ports, so the
+        // standard ports are refused at once and nothing is found, quickly.
+        let dns = try await DNSTestServer.dnsmasq(["host-record=imap.probe5.test,127.0.0.1", "host-record=smtp.probe5.test,127.0.0.1"])
+        let start = ContinuousClock.now
+        let result = try await resolve("a@probe5.test", plugins: [ProbePlugin()], dns: dns)
+        #expect(!result.found)
+        #expect(ContinuousClock.now - start < .seconds(3))
+        let none = try await resolve("a@nothing.test", plugins: [ProbePlugin()], dns: dns)
+        #expect(none.report("probe")?.status == .notFound)
+    }
+
+    @Test func proberTimesOutOnASilentServer() async throws {
+        // A TCP listener that accepts and never greets (the dead DNS stub's TCP side).
+        let silent = try await DNSTestServer.silent()
+        let prober = MailProber(caFile: try await offThePool { TestCA.shared.caFile })
+        let start = ContinuousClock.now
+        let result = await prober.probe(MailProbeTarget(host: "127.0.0.1", port: silent.port, type: .imap, security: .startTLS), addresses: ["127.0.0.1"], timeout: .milliseconds(300))
+        guard case .failure(.timeout) = result else {
+            Issue.record("expected a timeout, got \(result)")
+            return
+        }
+        // Bounded by the 300 ms timeout plus scheduling on a loaded two-core machine.
+        #expect(ContinuousClock.now - start < .milliseconds(2500))
+    }
+}
