@@ -8,13 +8,8 @@ public enum HardenedXMLParser {
     /// 1 MiB: the largest real autoconfig document is a few KiB.
     public static let defaultMaximumSize = 1 << 20
 
-    private static let initialized: Bool = {
-        xmlInitParser()
-        return true
-    }()
-
     public static func parse(_ data: [UInt8], source: String, maximumSize: Int = defaultMaximumSize) throws(XMLParseError) -> XMLElement {
-        _ = initialized
+        LibXML.ensureInitialized()
         guard data.count <= maximumSize else {
             throw XMLParseError(source: source, line: nil, message: "document is \(data.count) bytes, larger than the \(maximumSize)-byte limit")
         }

@@ -5,6 +5,7 @@ import Foundation
 /// 1.0 cannot carry (most control characters) are dropped first, so the output always parses.
 public enum XMLSerializer {
     public static func serialize(_ root: XMLElement) -> String {
+        LibXML.ensureInitialized()
         guard let document = xmlNewDoc("1.0") else { return "" }
         defer { xmlFreeDoc(document) }
         let rootNode = makeNode(root)
