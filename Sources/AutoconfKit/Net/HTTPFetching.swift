@@ -19,6 +19,9 @@ public struct HTTPRequest: Sendable, Hashable {
     public var timeout: Duration
     /// Responses larger than this fail with `.tooLarge` (default 1 MiB).
     public var maximumBodySize: Int
+    /// Addresses already resolved for the URL's host (by autoconf's own DNS resolver, so that
+    /// `--dns-server` applies to HTTP too); nil lets the client resolve the host itself.
+    public var addresses: [String]?
 
     public init(
         _ method: Method = .get, url: String, headers: [String: String] = [:], body: [UInt8]? = nil,

@@ -32,8 +32,10 @@ public enum BuiltInPlugins {
         guard !options.offline else { return services }
         // The HTTP client is built on its first request; a client that cannot be built
         // (unreadable --ca-file) was already reported by `AutoconfOptions.problem()`.
-        services[HTTPClientKey.self] = httpClients.client(for: options.httpConfiguration)
-        services[DNSResolverKey.self] = CaresResolver(servers: options.dnsServers)
+        let resolver = CaresResolver(servers: options.dnsServers)
+        services[DNSResolverKey.self] = resolver
+        let http = httpClients.client(for: options.httpConfiguration)
+        services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver)
         let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
         services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)
         return services

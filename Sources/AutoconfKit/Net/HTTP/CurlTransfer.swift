@@ -92,7 +92,15 @@ final class CurlTransfer: @unchecked Sendable {
             throw .protocolError("header contains a line break: \(line.prefix(40))")
         }
         if let list = makeList(headerLines) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, list), "HTTPHEADER") }
-        if let list = makeList(configuration.resolve) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
+        var resolve = configuration.resolve
+        if let addresses = request.addresses, !addresses.isEmpty, let components = URLComponents(string: request.url), let host = components.host {
+            let port = components.port ?? (components.scheme?.lowercased() == "http" ? 80 : 443)
+            // A user's own --resolve entry for this host:port wins.
+            if !resolve.contains(where: { $0.lowercased().hasPrefix("\(host.lowercased()):\(port):") }) {
+                resolve.append("\(host):\(port):" + addresses.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: ","))
+            }
+        }
+        if let list = makeList(resolve) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
         if let list = makeList(configuration.connectTo) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
 
         try check(autoconf_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")

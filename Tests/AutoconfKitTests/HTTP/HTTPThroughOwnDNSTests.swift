@@ -1,0 +1,24 @@
+import AutoconfKit
+import AutoconfTestSupport
+import Foundation
+import Testing
+
+/// `--dns-server` applies to HTTP sources too: hosts are resolved by the c-ares resolver (here
+/// against dnsmasq) and the addresses handed to libcurl, which would otherwise ask the system.
+@Suite struct HTTPThroughOwnDNSTests {
+    @Test func hostsAreResolvedByOurResolver() async throws {
+        let server = try await HTTPTestServer.start(routes: [.answer("autoconfig.example.test", "/x", body: "via our DNS")])
+        let dns = try await DNSTestServer.dnsmasq(["host-record=autoconfig.example.test,127.0.0.1"])
+        let caFile = try await offThePool { TestCA.shared.caFile }
+        let curl = try CurlHTTPClient(configuration: HTTPClientConfiguration(caFile: caFile))
+        let client = DNSResolvingHTTPClient(inner: curl, resolver: CaresResolver(servers: [dns.address]))
+        let response = try await client.fetch(HTTPRequest(url: "https://autoconfig.example.test:\(server.httpsPort)/x"))
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "via our DNS")
+        #expect(response.tlsVerified)
+
+        await #expect(throws: HTTPError.self) {
+            try await client.fetch(HTTPRequest(url: "https://missing.example.test:\(server.httpsPort)/x"))
+        }
+    }
+}
