@@ -57,7 +57,7 @@ final class MailConnection {
             sin6.sin6_port = in_port_t(UInt16(port).bigEndian)
             guard inet_pton(AF_INET6, address, &sin6.sin6_addr) == 1 else { throw .connect("bad address \(address)") }
             length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: withUnsafeBytes(of: sin6) { $0 }) }
+            withUnsafeBytes(of: &sin6) { source in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) } }
         } else {
             family = AF_INET
             var sin = sockaddr_in()
@@ -65,7 +65,7 @@ final class MailConnection {
             sin.sin_port = in_port_t(UInt16(port).bigEndian)
             guard inet_pton(AF_INET, address, &sin.sin_addr) == 1 else { throw .connect("bad address \(address)") }
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: withUnsafeBytes(of: sin) { $0 }) }
+            withUnsafeBytes(of: &sin) { source in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: source) } }
         }
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .connect("socket: \(String(cString: strerror(errno)))") }

@@ -29,6 +29,14 @@ public final class MailProber: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<MailProbeResult, MailProbeError>, Never>) in
                 let thread = Thread {
+                    // OpenSSL writes to the socket with write(2): a server that has closed the
+                    // connection would raise SIGPIPE and kill the whole process. Blocking it on this
+                    // thread (the signal is directed at the writing thread) turns it into EPIPE,
+                    // without touching the embedding process's signal handling.
+                    var pipe = sigset_t()
+                    sigemptyset(&pipe)
+                    sigaddset(&pipe, SIGPIPE)
+                    pthread_sigmask(SIG_BLOCK, &pipe, nil)
                     // The first TLS context loads the trust store: done here, off the cooperative threads.
                     switch TLSContextCache.shared.context(caFile: caFile) {
                     case .success(let tls):
