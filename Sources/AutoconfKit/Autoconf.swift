@@ -31,9 +31,40 @@ public struct Autoconf: Sendable {
         return try await lookup(email, observer: observer)
     }
 
+    /// Manual settings given in full skip discovery; otherwise the cache (when enabled) is asked
+    /// first, then the plugins, and manual settings are applied to the best answer last (they are
+    /// never cached: the cache holds what discovery found).
     public func lookup(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
+        if options.manual.isComplete {
+            let candidate = options.manual.merge(into: nil, email: email)
+            return LookupResult(email: email, candidates: candidate.map { [$0] } ?? [], reports: [], elapsedMilliseconds: 0, deadlineReached: false)
+        }
+        var result: LookupResult
+        let cache = options.lookupCache
+        let fingerprint = options.cacheFingerprint
+        if options.cache == .use, let cache, let cached = cache.load(for: email, fingerprint: fingerprint, realName: options.realName) {
+            observer?(TraceEvent(plugin: "cache", kind: .found(cached.candidates.count), atMilliseconds: 0))
+            result = cached
+        } else {
+            result = try await discover(email, observer: observer)
+            if options.cache != .off, let cache { cache.store(result, fingerprint: fingerprint) }
+        }
+        if !options.manual.isEmpty {
+            let merged = options.manual.merge(into: result.best, email: email)
+            result.candidates = (merged.map { [$0] } ?? []) + result.candidates.dropFirst()
+        }
+        return result
+    }
+
+    /// The plugins only: no cache, no manual settings.
+    public func discover(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
         let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly, pluginOptions: options.pluginOptions)
         return await (try resolver()).lookup(query, services: BuiltInPlugins.services(options: options), observer: observer)
+    }
+
+    /// A login tester with these options' timeout, CA file and address mappings.
+    public func loginVerifier(allowPlaintext: Bool = false) -> LoginVerifier {
+        LoginVerifier(options: LoginVerifier.Options(timeout: options.timeout, allowPlaintext: allowPlaintext, caFile: options.caFile, resolve: options.resolve))
     }
 }
 
@@ -54,12 +85,25 @@ public struct AutoconfOptions: Sendable {
     public var realName: String?
     public var pluginOptions: [String: String]
     public var environment: [String: String]
+    /// A PEM bundle trusted in addition to the system roots (`--ca-file`).
+    public var caFile: String?
+    /// curl-style `HOST:PORT:ADDR` mappings (`--resolve`).
+    public var resolve: [String]
+    /// Off by default in the library: the embedding application chooses.
+    public var cache: CachePolicy
+    /// nil: `$XDG_CACHE_HOME/autoconf` (else `~/.cache/autoconf`).
+    public var cacheDirectory: String?
+    public var cacheTTL: Duration
+    /// The "more settings" form; empty by default.
+    public var manual: ManualSettings
 
     public init(
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
         preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = true,
         httpsOnly: Bool = false, realName: String? = nil, pluginOptions: [String: String] = [:],
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, caFile: String? = nil, resolve: [String] = [],
+        cache: CachePolicy = .off, cacheDirectory: String? = nil, cacheTTL: Duration = LookupCache.defaultTTL,
+        manual: ManualSettings = ManualSettings()
     ) {
         self.timeout = timeout
         self.offline = offline
@@ -71,6 +115,26 @@ public struct AutoconfOptions: Sendable {
         self.realName = realName
         self.pluginOptions = pluginOptions
         self.environment = environment
+        self.caFile = caFile
+        self.resolve = resolve
+        self.cache = cache
+        self.cacheDirectory = cacheDirectory
+        self.cacheTTL = cacheTTL
+        self.manual = manual
+    }
+
+    /// The cache these options use, or nil when no directory can be found.
+    public var lookupCache: LookupCache? {
+        let directory = cacheDirectory.map { URL(fileURLWithPath: $0) } ?? LookupCache.defaultDirectory(environment: environment)
+        return directory.map { LookupCache(directory: $0, ttl: cacheTTL) }
+    }
+
+    /// What shapes an answer besides the address: a cache entry made with other options is a miss.
+    var cacheFingerprint: String {
+        [
+            plugins?.joined(separator: ",") ?? "*", offline ? "offline" : "online", httpsOnly ? "https-only" : "http",
+            preferredIncoming.rawValue, userProviderDirectories.joined(separator: ":"),
+        ].joined(separator: "|")
     }
 
     /// `--providers` directories first, then the XDG directory.
