@@ -133,8 +133,20 @@ public struct AutoconfOptions: Sendable {
     var cacheFingerprint: String {
         [
             plugins?.joined(separator: ",") ?? "*", offline ? "offline" : "online", httpsOnly ? "https-only" : "http",
-            preferredIncoming.rawValue, userProviderDirectories.joined(separator: ":"),
+            preferredIncoming.rawValue, userProviderDirectories.map(Self.directoryStamp).joined(separator: ":"),
         ].joined(separator: "|")
+    }
+
+    /// A directory's files with their sizes and modification times: adding or editing a provider
+    /// file changes it, so a cached answer never hides the user's own file.
+    private static func directoryStamp(_ path: String) -> String {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted() ?? []
+        let stamps = files.map { name -> String in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(name))
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(name)@\(attributes?[.size] as? Int ?? 0)@\(modified)"
+        }
+        return "\(path)[\(stamps.joined(separator: ","))]"
     }
 
     /// `--providers` directories first, then the XDG directory.

@@ -18,6 +18,16 @@ public final class LoginServer: @unchecked Sendable {
         process = try ServerProcess.python("login_server.py", arguments + options)
     }
 
+    /// Starts the server off the cooperative pool: starting it blocks (openssl, waiting for READY),
+    /// which inside an async test would stall every other test running at the same time.
+    public static func start(hostname: String = "mail.login.test", accounts: [String: String], options: [String] = []) async throws -> LoginServer {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try LoginServer(hostname: hostname, accounts: accounts, options: options) })
+            }
+        }
+    }
+
     /// Ports by listener: imaps, imap, pop3s, pop3, smtps, smtp.
     public func port(_ listener: String) -> Int { process.port(listener) }
 

@@ -84,6 +84,9 @@ public struct LookupCache: Sendable {
     /// next run should try again). Failures to write are ignored: the cache is an optimisation.
     public func store(_ result: LookupResult, fingerprint: String, now: Date = Date()) {
         guard result.found || result.unsupported != nil, let file = file(for: result.email.domain) else { return }
+        // Answers from provider files are instant and may be edited at any time: not cached.
+        if let best = result.best, [.bundled, .userFile, .manual, .cache].contains(best.provenance.channel) { return }
+        if result.best == nil, let unsupported = result.unsupported, ["bundled", "user-files"].contains(unsupported.plugin) { return }
         let entry = Entry(
             formatVersion: Self.formatVersion, domain: result.email.domain, fingerprint: fingerprint, storedAt: now,
             candidates: result.candidates.map { AddressTemplating.generalize($0, from: result.email) }, unsupported: result.unsupported)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a lookup result for one address into one for any address of the same domain: usernames
 /// (and any source or redirect that carries the address) go back to placeholders, which are then
 /// expanded for the other address. The cache and batch deduplication share answers per domain
@@ -11,7 +13,8 @@ enum AddressTemplating {
             return text(value)
         }
         func text(_ value: String) -> String {
-            value.replacingTokens([(email.address, "%EMAILADDRESS%"), ("\(email.localPart)%40\(email.domain)", "%EMAILADDRESS%")])
+            value.replacingOccurrences(of: email.address, with: "%EMAILADDRESS%")
+                .replacingOccurrences(of: "\(email.localPart)%40\(email.domain)", with: "%EMAILADDRESS%")
         }
         copy.configuration.incoming = candidate.configuration.incoming.map { server in
             var item = server

@@ -5,7 +5,9 @@ import Testing
 
 /// The login test against a real IMAP/POP3/SMTP server on loopback (Tests/Servers/login_server.py)
 /// with TLS from the suite's CA. Each test starts its own server, so they run in parallel.
-@Suite struct LoginVerifierTests {
+// Serialized: ten Python servers starting at once on a 2-core machine would starve the
+// timing-sensitive tests that run beside this suite.
+@Suite(.serialized) struct LoginVerifierTests {
     static let email = try! EmailAddress("alice@login.test")
     static let password = "correct horse battery"
 
@@ -14,7 +16,7 @@ import Testing
     }
 
     @Test func loginSucceedsOverImplicitTLSAndSTARTTLS() async throws {
-        let server = try LoginServer(accounts: ["alice@login.test": Self.password])
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
         let configuration = server.configuration(imap: .ssl, pop3: .startTLS, smtp: .startTLS, email: Self.email)
         let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
         #expect(report.succeeded, "\(report)")
@@ -38,7 +40,7 @@ import Testing
     }
 
     @Test func wrongPasswordFailsWithTheServersText() async throws {
-        let server = try LoginServer(accounts: ["alice@login.test": Self.password])
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
         let configuration = server.configuration(imap: .ssl, smtp: .ssl, email: Self.email)
         let report = await verifier(server).verify(configuration, email: Self.email, password: Secret("wrong"))
         #expect(!report.succeeded)
@@ -52,7 +54,7 @@ import Testing
     }
 
     @Test func fallsBackToTheLocalPart() async throws {
-        let server = try LoginServer(accounts: ["alice": Self.password])
+        let server = try await LoginServer.start(accounts: ["alice": Self.password])
         let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)
         let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
         #expect(report.succeeded, "\(report)")
@@ -63,7 +65,7 @@ import Testing
     }
 
     @Test func strippedSTARTTLSSendsNoCredential() async throws {
-        let server = try LoginServer(accounts: ["alice@login.test": Self.password], options: ["--strip-starttls"])
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--strip-starttls"])
         let configuration = server.configuration(imap: .startTLS, pop3: .startTLS, smtp: .startTLS, email: Self.email)
         let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
         #expect(!report.succeeded)
@@ -75,7 +77,7 @@ import Testing
     }
 
     @Test func plaintextIsRefusedUnlessAllowed() async throws {
-        let server = try LoginServer(accounts: ["alice@login.test": Self.password], options: ["--strip-starttls"])
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--strip-starttls"])
         let configuration = server.configuration(imap: .plain, smtp: .plain, email: Self.email)
         let refused = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
         #expect(refused.servers.allSatisfy { $0.error?.contains("unencrypted") == true && !$0.connected })
@@ -88,7 +90,7 @@ import Testing
 
     @Test func appPasswordTextIsShown() async throws {
         let text = "[ALERT] Application-specific password required"
-        let server = try LoginServer(accounts: ["alice@login.test": Self.password], options: ["--fail-text", text])
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--fail-text", text])
         let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)
         let report = await verifier(server).verify(configuration, email: Self.email, password: Secret("account password"))
         for check in report.servers {
@@ -97,7 +99,7 @@ import Testing
     }
 
     @Test func protocolsOwnLoginCommandsWhenNoSASLIsOffered() async throws {
-        let server = try LoginServer(accounts: ["alice@login.test": Self.password], options: ["--only-mechanisms", ""])
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--only-mechanisms", ""])
         let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)
         let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
         #expect(report.servers[0].authentication.mechanism == "LOGIN-command", "\(report.servers[0])")
@@ -110,7 +112,7 @@ import Testing
     }
 
     @Test func oauthOnlyIsReportedNotTried() async throws {
-        let server = try LoginServer(accounts: ["alice@login.test": Self.password])
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
         var configuration = server.configuration(imap: .ssl, smtp: .ssl, authentication: [.oauth2], email: Self.email)
         configuration.oauth2 = OAuth2Settings(issuer: "login.test", scope: "mail", authURL: "https://login.test/auth", tokenURL: "https://login.test/token")
         let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
@@ -120,7 +122,7 @@ import Testing
     }
 
     @Test func untrustedCertificateStopsBeforeLogin() async throws {
-        let server = try LoginServer(accounts: ["alice@login.test": Self.password])
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
         let configuration = server.configuration(imap: .ssl, smtp: .startTLS, email: Self.email)
         let report = await verifier(server, caFile: TestCA.rogue.caFile).verify(configuration, email: Self.email, password: Secret(Self.password))
         #expect(report.servers.allSatisfy { $0.authentication.status == .notTried && $0.error != nil })
