@@ -33,10 +33,41 @@ public struct Autoconf: Sendable {
         return try await lookup(email, observer: observer)
     }
 
+    /// Manual settings given in full skip discovery; otherwise the cache (when enabled) is asked
+    /// first, then the plugins, and manual settings are applied to the best answer last (they are
+    /// never cached: the cache holds what discovery found).
     public func lookup(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
         if let problem = options.problem() { throw .invalidOption(problem) }
+        if options.manual.isComplete {
+            let candidate = options.manual.merge(into: nil, email: email)
+            return LookupResult(email: email, candidates: candidate.map { [$0] } ?? [], reports: [], elapsedMilliseconds: 0, deadlineReached: false)
+        }
+        var result: LookupResult
+        let cache = options.lookupCache
+        let fingerprint = options.cacheFingerprint
+        if options.cache == .use, let cache, let cached = cache.load(for: email, fingerprint: fingerprint, realName: options.realName) {
+            observer?(TraceEvent(plugin: "cache", kind: .found(cached.candidates.count), atMilliseconds: 0))
+            result = cached
+        } else {
+            result = try await discover(email, observer: observer)
+            if options.cache != .off, let cache { cache.store(result, fingerprint: fingerprint) }
+        }
+        if !options.manual.isEmpty {
+            let merged = options.manual.merge(into: result.best, email: email)
+            result.candidates = (merged.map { [$0] } ?? []) + result.candidates.dropFirst()
+        }
+        return result
+    }
+
+    /// The plugins only: no cache, no manual settings.
+    public func discover(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
         let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly, pluginOptions: options.pluginOptions)
         return await (try resolver()).lookup(query, services: BuiltInPlugins.services(options: options, httpClients: httpClients), observer: observer)
+    }
+
+    /// A login tester with these options' timeout, CA file and address mappings.
+    public func loginVerifier(allowPlaintext: Bool = false) -> LoginVerifier {
+        LoginVerifier(options: LoginVerifier.Options(timeout: options.timeout, allowPlaintext: allowPlaintext, caFile: options.caFile, resolve: options.resolve))
     }
 }
 
@@ -72,6 +103,13 @@ public struct AutoconfOptions: Sendable {
     public var office365BaseURL: String
     /// Bounds each HTTP request (the lookup timeout bounds them all).
     public var httpTimeout: Duration
+    /// Off by default in the library: the embedding application chooses.
+    public var cache: CachePolicy
+    /// nil: `$XDG_CACHE_HOME/autoconf` (else `~/.cache/autoconf`).
+    public var cacheDirectory: String?
+    public var cacheTTL: Duration
+    /// The "more settings" form; empty by default.
+    public var manual: ManualSettings
 
     public init(
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
@@ -79,7 +117,9 @@ public struct AutoconfOptions: Sendable {
         httpsOnly: Bool = false, realName: String? = nil, pluginOptions: [String: String] = [:],
         environment: [String: String] = ProcessInfo.processInfo.environment, dnsServers: [String] = [], caFile: String? = nil,
         resolve: [String] = [], connectTo: [String] = [], ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL,
-        office365BaseURL: String = AutodiscoverV2Client.defaultBaseURL, httpTimeout: Duration = .seconds(5)
+        office365BaseURL: String = AutodiscoverV2Client.defaultBaseURL, httpTimeout: Duration = .seconds(5),
+        cache: CachePolicy = .off, cacheDirectory: String? = nil, cacheTTL: Duration = LookupCache.defaultTTL,
+        manual: ManualSettings = ManualSettings()
     ) {
         self.timeout = timeout
         self.offline = offline
@@ -98,6 +138,10 @@ public struct AutoconfOptions: Sendable {
         self.ispdbBaseURL = ispdbBaseURL
         self.office365BaseURL = office365BaseURL
         self.httpTimeout = httpTimeout
+        self.cache = cache
+        self.cacheDirectory = cacheDirectory
+        self.cacheTTL = cacheTTL
+        self.manual = manual
     }
 
     /// What the HTTP client is built from.
@@ -118,6 +162,34 @@ public struct AutoconfOptions: Sendable {
         }
         guard httpTimeout > .zero else { return "the HTTP timeout must be positive" }
         return nil
+    }
+
+    /// The cache these options use, or nil when no directory can be found.
+    public var lookupCache: LookupCache? {
+        let directory = cacheDirectory.map { URL(fileURLWithPath: $0) } ?? LookupCache.defaultDirectory(environment: environment)
+        return directory.map { LookupCache(directory: $0, ttl: cacheTTL) }
+    }
+
+    /// What shapes an answer besides the address: a cache entry made with other options is a miss.
+    public var cacheFingerprint: String {
+        [
+            plugins?.joined(separator: ",") ?? "*", offline ? "offline" : "online", httpsOnly ? "https-only" : "http",
+            preferredIncoming.rawValue, userProviderDirectories.map(Self.directoryStamp).joined(separator: ":"),
+            dnsServers.joined(separator: ","), resolve.joined(separator: ","), connectTo.joined(separator: ","),
+            ispdbBaseURL, office365BaseURL,
+        ].joined(separator: "|")
+    }
+
+    /// A directory's files with their sizes and modification times: adding or editing a provider
+    /// file changes it, so a cached answer never hides the user's own file.
+    private static func directoryStamp(_ path: String) -> String {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted() ?? []
+        let stamps = files.map { name -> String in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(name))
+            let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(name)@\(attributes?[.size] as? Int ?? 0)@\(modified)"
+        }
+        return "\(path)[\(stamps.joined(separator: ","))]"
     }
 
     /// `--providers` directories first, then the XDG directory.

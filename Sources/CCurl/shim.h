@@ -16,4 +16,10 @@ static inline CURLcode autoconf_curl_setopt_header_callback(CURL *h, size_t (*cb
 static inline CURLcode autoconf_curl_msg_result(const CURLMsg *m) { return m->data.result; }
 static inline int autoconf_curl_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
 static inline CURLMcode autoconf_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+// Mail login tester (Verify/): debug and progress callbacks and the certificate chain.
+typedef int (*autoconf_curl_debug_cb)(CURL *, curl_infotype, char *, size_t, void *);
+typedef int (*autoconf_curl_xferinfo_cb)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+static inline CURLcode autoconf_curl_setopt_debug_callback(CURL *h, autoconf_curl_debug_cb cb) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, cb); }
+static inline CURLcode autoconf_curl_setopt_xferinfo_callback(CURL *h, autoconf_curl_xferinfo_cb cb) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cb); }
+static inline CURLcode autoconf_curl_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
 #endif

@@ -12,10 +12,10 @@ struct AutoconfCommand: AsyncParsableCommand {
             came from and how far to trust it.
 
             Exit codes: 0 found, 1 not found, 2 bad input (address, option or provider file), \
-            3 network failure, 4 internal error.
+            3 network failure, 4 internal error, 5 login failed (verify, lookup --verify).
             """,
         version: AutoconfVersion.string,
-        subcommands: [Lookup.self, Providers.self, Plugins.self],
+        subcommands: [Lookup.self, Verify.self, Providers.self, Plugins.self],
         defaultSubcommand: nil
     )
 }
@@ -27,6 +27,8 @@ enum Exit {
     static let badInput: Int32 = 2
     static let networkFailure: Int32 = 3
     static let internalError: Int32 = 4
+    /// `verify` / `lookup --verify`: a login failed, needs OAuth2, or was not confirmed.
+    static let loginFailed: Int32 = 5
 }
 
 /// Thrown by subcommands to end with a documented exit code after printing their own output.

@@ -21,6 +21,15 @@ public enum LookupJSON {
         var plugins: [PluginReport]
         var elapsedMs: Double
         var deadlineReached: Bool
+        /// The login test (`--verify`), when one was run.
+        var verification: VerificationJSON?
+    }
+
+    /// The login test as JSON: the report plus one overall verdict.
+    struct VerificationJSON: Encodable {
+        var succeeded: Bool
+        var needsOAuth: Bool
+        var servers: [ServerCheck]
     }
 
     struct ServerJSON: Encodable {
@@ -128,6 +137,13 @@ public enum LookupJSON {
 
     public static func encode(_ result: LookupResult, pretty: Bool = true) -> String {
         encode(document(for: result), pretty: pretty)
+    }
+
+    /// The lookup with its login test under `verification`.
+    public static func encode(_ result: LookupResult, verification: VerificationReport?, pretty: Bool = true) -> String {
+        var document = document(for: result)
+        document.verification = verification.map { VerificationJSON(succeeded: $0.succeeded, needsOAuth: $0.needsOAuth, servers: $0.servers) }
+        return encode(document, pretty: pretty)
     }
 
     public static func encode(_ value: some Encodable, pretty: Bool = true) -> String {

@@ -18,19 +18,25 @@ struct Lookup: AsyncParsableCommand {
               autoconf lookup alice@example.org --ca-file corp-root.pem --https-only
               autoconf lookup alice@example.org --resolve autoconfig.example.org:443:192.0.2.10
               autoconf lookup alice@example.org --plugins srv,probe --dns-server 9.9.9.9
+              autoconf lookup alice@example.org --verify            # then log in (asks for the password)
+              autoconf lookup alice@example.org --imap mail.example.org:993 --smtp mail.example.org:465
+              autoconf lookup alice@example.org --format aerc >> ~/.config/aerc/accounts.conf
+              autoconf lookup --batch addresses.txt --jobs 8 > results.jsonl
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, xml
+        case text, json, xml, aerc, neomutt, mbsync, himalaya, mobileconfig
+
+        var exporter: ExportFormat? { self == .text || self == .json ? nil : ExportFormat(rawValue: rawValue) }
     }
 
-    @Argument(help: "The email address, e.g. alice@example.org.")
-    var email: String
+    @Argument(help: "The email address, e.g. alice@example.org (not with --batch).")
+    var email: String?
 
     @Flag(name: .long, help: "Print JSON (same as --format json).")
     var json = false
 
-    @Option(name: .long, help: "Output format: text, json (versioned schema, see README) or xml (config-v1.1).")
+    @Option(name: .long, help: "Output format: text, json (versioned schema, see README), xml (config-v1.1, Thunderbird), aerc, neomutt, mbsync (isync + msmtp), himalaya or mobileconfig (Apple).")
     var format: Format = .text
 
     @Flag(name: .long, help: "Use only sources that need no network (provider files).")
@@ -39,7 +45,7 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Sources to use, in rank order, comma-separated (see `autoconf plugins`).", valueName: "a,b,c"))
     var plugins: String?
 
-    @Option(name: .long, help: ArgumentHelp("Give up after this many seconds (default 10).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Give up after this many seconds (default 10; the login test has its own deadline of the same length).", valueName: "seconds"))
     var timeout: Double = 10
 
     @Option(name: .long, help: ArgumentHelp("A directory of provider files to use before all others (repeatable).", valueName: "dir"))
@@ -54,7 +60,7 @@ struct Lookup: AsyncParsableCommand {
     @Flag(name: .long, help: "Never use plain-HTTP sources.")
     var httpsOnly = false
 
-    @Option(name: .long, help: "Your name, for documents that use %REALNAME%.")
+    @Option(name: .long, help: "Your name, for documents that use %REALNAME% and for exported files.")
     var realName: String?
 
     @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (IP address, optional :PORT; repeatable).", valueName: "host[:port]"))
@@ -78,6 +84,51 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Give up on one HTTP request after this many seconds.", valueName: "seconds"))
     var httpTimeout: Double = 5
 
+    // The login test.
+    @Flag(name: .long, help: "Log in to the chosen servers to prove the settings work (exit 5 when a login fails).")
+    var verify = false
+
+    @Flag(name: .long, help: "Read the password from the first line of standard input.")
+    var passwordStdin = false
+
+    @Option(name: .long, help: ArgumentHelp("Read the password from this environment variable.", valueName: "name"))
+    var passwordEnv: String?
+
+    @Flag(name: .long, help: "Accept a configuration that needs confirming without asking (check its servers first).")
+    var yes = false
+
+    @Flag(name: .long, help: "Allow the login test to send the password over an unencrypted connection.")
+    var allowPlaintext = false
+
+    // Manual settings.
+    @Option(name: .long, help: ArgumentHelp("Use this IMAP server (port defaults to the standard one).", valueName: "host[:port]"))
+    var imap: String?
+
+    @Option(name: .long, help: ArgumentHelp("Use this POP3 server.", valueName: "host[:port]"))
+    var pop3: String?
+
+    @Option(name: .long, help: ArgumentHelp("Use this SMTP server.", valueName: "host[:port]"))
+    var smtp: String?
+
+    @Option(name: .long, help: ArgumentHelp("Security for the servers given: ssl, starttls or plain.", valueName: "mode"))
+    var security: String?
+
+    @Option(name: .long, help: "Login name for every server.")
+    var username: String?
+
+    // Batch and cache.
+    @Option(name: .long, help: ArgumentHelp("Look up every address in FILE (one a line; - for standard input); prints one JSON line each, in order.", valueName: "file"))
+    var batch: String?
+
+    @Option(name: .long, help: ArgumentHelp("Domains looked up at once with --batch (default 4).", valueName: "n"))
+    var jobs: Int = 4
+
+    @Flag(name: .long, help: "Neither read nor write the lookup cache ($XDG_CACHE_HOME/autoconf).")
+    var noCache = false
+
+    @Flag(name: .long, help: "Ignore cached answers, look up again and cache the new answer.")
+    var refresh = false
+
     @Flag(name: .shortAndLong, help: "Print what every source did to standard error.")
     var verbose = false
 
@@ -91,6 +142,17 @@ struct Lookup: AsyncParsableCommand {
             }
         }
         guard httpTimeout > 0, httpTimeout <= 600 else { throw ValidationError("--http-timeout must be between 0 and 600 seconds") }
+        if (email == nil) == (batch == nil) { throw ValidationError(batch == nil ? "give an email address (or --batch FILE)" : "give either an address or --batch, not both") }
+        if batch != nil {
+            if verify { throw ValidationError("--verify cannot be used with --batch") }
+            if format != .json && format != .text { throw ValidationError("--batch always prints JSON lines; --format cannot be used with it") }
+        }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
+        if noCache && refresh { throw ValidationError("--no-cache and --refresh exclude each other") }
+        if passwordStdin && passwordEnv != nil { throw ValidationError("--password-stdin and --password-env exclude each other") }
+        if !verify && (passwordStdin || passwordEnv != nil || allowPlaintext) {
+            throw ValidationError("--password-stdin, --password-env and --allow-plaintext only apply with --verify")
+        }
     }
 
     /// The HTTP-related options applied to `options`.
@@ -105,7 +167,7 @@ struct Lookup: AsyncParsableCommand {
         return options
     }
 
-    func run() async throws {
+    func options() throws -> AutoconfOptions {
         var options = AutoconfOptions()
         options.timeout = .milliseconds(Int64(timeout * 1000))
         options.offline = offline
@@ -119,28 +181,138 @@ struct Lookup: AsyncParsableCommand {
         options = httpOptions(options)
         // One line, exit 2 (a ValidationError would add the usage text).
         if let problem = options.problem() { throw BadInput(problem) }
+        options.cache = noCache ? .off : refresh ? .refresh : .use
+        do {
+            options.manual = try ManualSettings.parse(
+                imap: imap, pop3: pop3, smtp: smtp, security: security, username: username,
+                fieldNames: ["imap": "--imap", "pop3": "--pop3", "smtp": "--smtp", "security": "--security", "username": "--username"])
+        } catch {
+            throw BadInput(error.description)
+        }
+        return options
+    }
 
-        let autoconf = Autoconf(options: options)
+    func run() async throws {
+        let autoconf = Autoconf(options: try options())
+        if let batch { return try await runBatch(batch, autoconf: autoconf) }
         var observer: TraceObserver?
         if verbose {
             observer = { @Sendable event in FileHandle.standardError.write(Data("\(event)\n".utf8)) }
         }
-        let result = try await autoconf.lookup(email, observer: observer)
+        let result = try await autoconf.lookup(email ?? "", observer: observer)
+        let format = json ? .json : format
 
-        switch json ? .json : format {
-        case .text: print(TextReport.render(result), terminator: "")
-        case .json: print(LookupJSON.encode(result))
-        case .xml: if let best = result.best { print(ConfigXMLWriter.document(for: best.configuration), terminator: "") }
+        var verification: VerificationReport?
+        if verify, let best = result.best {
+            verification = try await runVerification(best, result: result, autoconf: autoconf)
         }
-        if verbose && format != .json && !json, let best = result.best {
+
+        switch format {
+        case .text:
+            print(TextReport.render(result), terminator: "")
+            if let verification { print("\n" + VerificationText.render(verification), terminator: "") }
+        case .json:
+            print(LookupJSON.encode(result, verification: verification))
+        default:
+            if let best = result.best, let exporter = format.exporter {
+                do {
+                    print(ExportFormat.joined(try exporter.export(best.configuration, email: result.email, realName: realName)), terminator: "")
+                } catch {
+                    printError(error.description)
+                    throw ExitStatus(code: Exit.badInput)
+                }
+            }
+            if let verification { FileHandle.standardError.write(Data(VerificationText.render(verification).utf8)) }
+        }
+        if verbose && format != .json, let best = result.best {
             FileHandle.standardError.write(Data("chosen: \(best.provenance.plugin) (\(best.trust)) after \(String(format: "%.1f", result.elapsedMilliseconds)) ms\n".utf8))
         }
+        if let verification {
+            if !verification.succeeded { throw ExitStatus(code: Exit.loginFailed) }
+            return
+        }
         if result.found { return }
-        if result.unsupported == nil && !(format == .text && !json) {
+        if result.unsupported == nil && format != .text {
             printError("no configuration found for \(result.email.address)")
-        } else if let unsupported = result.unsupported, format == .xml {
+        } else if let unsupported = result.unsupported, format != .text && format != .json {
             printError(unsupported.explanation)
         }
         throw ExitStatus(code: result.failedOnNetwork ? Exit.networkFailure : Exit.notFound)
     }
+
+    /// Credentials go only to servers the user accepted: a `confirm` answer needs `--yes` or a yes
+    /// on the terminal after seeing every hostname with its registrable domain.
+    func runVerification(_ best: Candidate, result: LookupResult, autoconf: Autoconf) async throws -> VerificationReport {
+        if best.trust.level == .confirm && !yes {
+            let servers = LoginVerifier.servers(of: best.configuration).map { _, server in
+                let host = server.hostname ?? server.url ?? "?"
+                return "  \(server.type.rawValue) \(host):\(server.port.map(String.init) ?? "-")  (registrable domain \(PublicSuffix.registrableDomain(of: host)))"
+            }
+            let question = "These settings need confirming (\(best.trust)). Your password would go to:\n\(servers.joined(separator: "\n"))\nSend it? [y/N] "
+            guard PasswordSource.confirm(question) else {
+                printError("the configuration needs confirming (\(best.trust)); check its servers and pass --yes to log in")
+                throw ExitStatus(code: Exit.loginFailed)
+            }
+        }
+        let source: PasswordSource = passwordStdin ? .stdin : passwordEnv.map { .environment($0) } ?? .prompt
+        let password = try source.read(prompt: "Password for \(result.email.address): ")
+        return await autoconf.loginVerifier(allowPlaintext: allowPlaintext).verify(
+            best.configuration, email: result.email, password: password, username: autoconf.options.manual.username)
+    }
+
+    func runBatch(_ path: String, autoconf: Autoconf) async throws {
+        let text: String
+        if path == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else { throw BadInput("--batch \(path): cannot read the file") }
+            text = String(decoding: data, as: UTF8.self)
+        }
+        let lines = BatchLookup.addresses(in: text)
+        let showsProgress = isatty(STDERR_FILENO) == 1
+        let allFound = LockedFlag(true)
+        let progress: (@Sendable (Int, Int) -> Void)? = showsProgress ? Lookup.drawProgress : nil
+        let emit: @Sendable (Int, BatchLookup.Line) -> Void = { _, line in
+            let output: String
+            switch line {
+            case .result(let result):
+                if !result.found { allFound.set(false) }
+                output = LookupJSON.encode(result, pretty: false)
+            case .error(let number, let input, let message):
+                allFound.set(false)
+                output = LookupJSON.encode(BatchError(line: number, input: input, error: message), pretty: false)
+            }
+            FileHandle.standardOutput.write(Data((output + "\n").utf8))
+        }
+        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, progress: progress, emit: emit)
+        if !allFound.value { throw ExitStatus(code: Exit.notFound) }
+    }
+}
+
+extension Lookup {
+    /// A one-line progress bar on standard error (only when it is a terminal).
+    @Sendable static func drawProgress(_ done: Int, _ total: Int) {
+        let width = 30
+        let filled = total == 0 ? width : done * width / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let end = done == total ? "\n" : ""
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) domains\(end)".utf8))
+    }
+}
+
+/// The JSON line for a batch line that is not an address.
+struct BatchError: Encodable {
+    var schemaVersion = LookupJSON.schemaVersion
+    var line: Int
+    var input: String
+    var found = false
+    var error: String
+}
+
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Bool
+    init(_ value: Bool) { stored = value }
+    var value: Bool { lock.withLock { stored } }
+    func set(_ value: Bool) { lock.withLock { stored = value } }
 }

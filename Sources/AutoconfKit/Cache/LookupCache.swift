@@ -1,0 +1,118 @@
+import Foundation
+
+/// Lookup answers on disk, one JSON file per domain (`$XDG_CACHE_HOME/autoconf/DOMAIN.json`).
+///
+/// - Entries carry a format version, the time they were stored and a fingerprint of the options
+///   that shape an answer (sources, offline, provider directories…); any mismatch, an expired
+///   entry or a file that does not decode is a miss — never an error — and is overwritten by the
+///   next store.
+/// - Writes go to a temporary file in the same directory and are renamed into place, so
+///   concurrent runs only ever see a whole old or a whole new file.
+/// - Candidates keep their trust exactly: the cache never raises it. Their provenance channel
+///   becomes `cache`, the original source string is kept.
+/// - Usernames are stored as placeholders, so the file holds no user's address.
+public struct LookupCache: Sendable {
+    public static let formatVersion = 1
+    public static let defaultTTL: Duration = .seconds(24 * 3600)
+    /// Larger files are not read (a cache entry is a few KiB).
+    static let maximumFileSize = 4 << 20
+
+    public let directory: URL
+    public var ttl: Duration
+
+    public init(directory: URL, ttl: Duration = LookupCache.defaultTTL) {
+        self.directory = directory
+        self.ttl = ttl
+    }
+
+    /// `$XDG_CACHE_HOME/autoconf`, else `$HOME/.cache/autoconf`.
+    public static func defaultDirectory(environment: [String: String]) -> URL? {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("autoconf")
+        }
+        guard let home = environment["HOME"], home.hasPrefix("/") else { return nil }
+        return URL(fileURLWithPath: home).appendingPathComponent(".cache/autoconf")
+    }
+
+    struct Entry: Codable {
+        var formatVersion: Int
+        var domain: String
+        var fingerprint: String
+        var storedAt: Date
+        var candidates: [Candidate]
+        var unsupported: UnsupportedProvider?
+    }
+
+    /// The file for a domain. Domains are validated A-label hostnames, so they are safe file names.
+    func file(for domain: String) -> URL? {
+        guard Hostname.isValid(domain), !domain.hasPrefix(".") else { return nil }
+        return directory.appendingPathComponent("\(domain.lowercased()).json")
+    }
+
+    /// A fresh entry for `email`'s domain as a result for `email`, or nil.
+    public func load(for email: EmailAddress, fingerprint: String, realName: String? = nil, now: Date = Date()) -> LookupResult? {
+        guard let file = file(for: email.domain),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
+              let size = attributes[.size] as? Int, size <= Self.maximumFileSize,
+              let data = FileManager.default.contents(atPath: file.path)
+        else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        guard let entry = try? decoder.decode(Entry.self, from: data),
+              entry.formatVersion == Self.formatVersion, entry.domain == email.domain, entry.fingerprint == fingerprint
+        else { return nil }
+        let age = now.timeIntervalSince(entry.storedAt)
+        // A date in the future (clock change, edited file) counts as stale, too.
+        guard age >= -60, age < ttl.seconds else { return nil }
+        let candidates = entry.candidates.compactMap { stored -> Candidate? in
+            var candidate = AddressTemplating.specialize(stored, to: email, realName: realName)
+            // The file is input like any other: servers that fail validation are dropped.
+            candidate.configuration.incoming = candidate.configuration.incoming.filter(Self.isValid)
+            candidate.configuration.outgoing = candidate.configuration.outgoing.filter(Self.isValid)
+            guard candidate.configuration.isUsable else { return nil }
+            candidate.provenance.channel = .cache
+            return candidate
+        }
+        guard !candidates.isEmpty || entry.unsupported != nil else { return nil }
+        return LookupResult(
+            email: email, candidates: candidates, unsupported: entry.unsupported,
+            reports: [PluginReport(plugin: "cache", rank: 0, status: .found, candidates: candidates.count, failure: nil, elapsedMilliseconds: 0)],
+            elapsedMilliseconds: 0, deadlineReached: false)
+    }
+
+    /// Stores a result that found something (not-found and network failures are not cached: the
+    /// next run should try again). Failures to write are ignored: the cache is an optimisation.
+    public func store(_ result: LookupResult, fingerprint: String, now: Date = Date()) {
+        guard result.found || result.unsupported != nil, let file = file(for: result.email.domain) else { return }
+        // Answers from provider files are instant and may be edited at any time: not cached.
+        if let best = result.best, [.bundled, .userFile, .manual, .cache].contains(best.provenance.channel) { return }
+        if result.best == nil, let unsupported = result.unsupported, ["bundled", "user-files"].contains(unsupported.plugin) { return }
+        let entry = Entry(
+            formatVersion: Self.formatVersion, domain: result.email.domain, fingerprint: fingerprint, storedAt: now,
+            candidates: result.candidates.map { AddressTemplating.generalize($0, from: result.email) }, unsupported: result.unsupported)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(entry) else { return }
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = directory.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    }
+
+    /// Deletes the entry for a domain (if any).
+    public func remove(domain: String) {
+        if let file = file(for: domain) { try? FileManager.default.removeItem(at: file) }
+    }
+
+    private static func isValid(_ server: Server) -> Bool {
+        if let hostname = server.hostname {
+            return (Hostname.isValid(hostname) || IPAddress.isLiteral(hostname)) && server.port.map { (1...65535).contains($0) } == true && server.socketType != nil
+        }
+        return server.url.map { URLCheck.problem($0) == nil } ?? false
+    }
+}
+
+extension Duration {
+    var seconds: Double { milliseconds / 1000 }
+}

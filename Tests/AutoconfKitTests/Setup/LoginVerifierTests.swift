@@ -1,0 +1,140 @@
+import AutoconfKit
+import AutoconfTestSupport
+import Foundation
+import Testing
+
+/// The login test against a real IMAP/POP3/SMTP server on loopback (Tests/Servers/login_server.py)
+/// with TLS from the suite's CA. Each test starts its own server, so they run in parallel.
+// Serialized: ten Python servers starting at once on a 2-core machine would starve the
+// timing-sensitive tests that run beside this suite.
+@Suite(.serialized) struct LoginVerifierTests {
+    static let email = try! EmailAddress("alice@login.test")
+    static let password = "correct horse battery"
+
+    func verifier(_ server: LoginServer, allowPlaintext: Bool = false, caFile: String? = TestCA.shared.caFile) -> LoginVerifier {
+        LoginVerifier(options: .init(timeout: .seconds(15), allowPlaintext: allowPlaintext, caFile: caFile, resolve: server.resolve))
+    }
+
+    @Test func loginSucceedsOverImplicitTLSAndSTARTTLS() async throws {
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
+        let configuration = server.configuration(imap: .ssl, pop3: .startTLS, smtp: .startTLS, email: Self.email)
+        let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(report.succeeded, "\(report)")
+        #expect(report.servers.map(\.type) == ["imap", "pop3", "smtp"])
+        for check in report.servers {
+            #expect(check.connected)
+            #expect(check.tlsVersion?.hasPrefix("TLSv1") == true)
+            #expect(check.certificateSubject?.contains("mail.login.test") == true, "\(check.certificateSubject ?? "-")")
+            #expect(check.authentication.username == "alice@login.test")
+            #expect(check.authentication.mechanism == "PLAIN")
+            #expect(check.error == nil)
+        }
+        #expect(report.servers[0].capabilities.contains("AUTH=PLAIN"))
+        #expect(report.servers[1].capabilities.contains("SASL PLAIN LOGIN"))
+        #expect(report.servers[2].capabilities.contains("AUTH PLAIN LOGIN"))
+        // STARTTLS is gone from what the server offers once TLS is up: the post-TLS list counts.
+        #expect(!report.servers[2].capabilities.contains("STARTTLS"))
+        let logins = server.logins
+        #expect(logins.count == 3)
+        #expect(logins.allSatisfy { $0["tls"] as? Bool == true })
+    }
+
+    @Test func wrongPasswordFailsWithTheServersText() async throws {
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
+        let configuration = server.configuration(imap: .ssl, smtp: .ssl, email: Self.email)
+        let report = await verifier(server).verify(configuration, email: Self.email, password: Secret("wrong"))
+        #expect(!report.succeeded)
+        for check in report.servers {
+            #expect(check.authentication.status == .failed)
+            #expect(check.authentication.serverMessage?.contains("authentication failed") == true, "\(check.authentication)")
+            // PLAIN and LOGIN, each with the address and the local part.
+            #expect(check.authentication.attempts.count == 4)
+        }
+        #expect(server.logins.allSatisfy { $0["tls"] as? Bool == true && $0["ok"] as? Bool == false })
+    }
+
+    @Test func fallsBackToTheLocalPart() async throws {
+        let server = try await LoginServer.start(accounts: ["alice": Self.password])
+        let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)
+        let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(report.succeeded, "\(report)")
+        for check in report.servers {
+            #expect(check.authentication.username == "alice")
+            #expect(check.authentication.attempts.map(\.username) == ["alice@login.test", "alice"])
+        }
+    }
+
+    @Test func strippedSTARTTLSSendsNoCredential() async throws {
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--strip-starttls"])
+        let configuration = server.configuration(imap: .startTLS, pop3: .startTLS, smtp: .startTLS, email: Self.email)
+        let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(!report.succeeded)
+        for check in report.servers {
+            #expect(check.authentication.status == .notTried)
+            #expect(check.error?.contains("STARTTLS") == true, "\(check.error ?? "-")")
+        }
+        #expect(server.logins.isEmpty)
+    }
+
+    @Test func plaintextIsRefusedUnlessAllowed() async throws {
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--strip-starttls"])
+        let configuration = server.configuration(imap: .plain, smtp: .plain, email: Self.email)
+        let refused = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(refused.servers.allSatisfy { $0.error?.contains("unencrypted") == true && !$0.connected })
+        #expect(server.logins.isEmpty)
+        let allowed = await verifier(server, allowPlaintext: true).verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(allowed.succeeded, "\(allowed)")
+        #expect(allowed.servers.allSatisfy { $0.tlsVersion == nil })
+        #expect(server.logins.allSatisfy { $0["tls"] as? Bool == false })
+    }
+
+    @Test func appPasswordTextIsShown() async throws {
+        let text = "[ALERT] Application-specific password required"
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--fail-text", text])
+        let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)
+        let report = await verifier(server).verify(configuration, email: Self.email, password: Secret("account password"))
+        for check in report.servers {
+            #expect(check.authentication.serverMessage?.contains("Application-specific password required") == true, "\(check.authentication)")
+        }
+    }
+
+    @Test func protocolsOwnLoginCommandsWhenNoSASLIsOffered() async throws {
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--only-mechanisms", ""])
+        let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)
+        let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(report.servers[0].authentication.mechanism == "LOGIN-command", "\(report.servers[0])")
+        #expect(report.servers[0].authentication.status == .succeeded)
+        #expect(report.servers[1].authentication.mechanism == "USER-PASS", "\(report.servers[1])")
+        #expect(report.servers[1].authentication.status == .succeeded)
+        // An SMTP server without AUTH cannot prove a login: reported, not counted as success.
+        #expect(report.servers[2].authentication.status == .failed)
+        #expect(report.servers[2].error?.contains("AUTH") == true)
+    }
+
+    @Test func oauthOnlyIsReportedNotTried() async throws {
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
+        var configuration = server.configuration(imap: .ssl, smtp: .ssl, authentication: [.oauth2], email: Self.email)
+        configuration.oauth2 = OAuth2Settings(issuer: "login.test", scope: "mail", authURL: "https://login.test/auth", tokenURL: "https://login.test/token")
+        let report = await verifier(server).verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(report.needsOAuth)
+        #expect(report.servers.allSatisfy { $0.authentication.status == .needsOAuth && $0.authentication.oauth2?.issuer == "login.test" })
+        #expect(server.logins.isEmpty)
+    }
+
+    @Test func untrustedCertificateStopsBeforeLogin() async throws {
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
+        let configuration = server.configuration(imap: .ssl, smtp: .startTLS, email: Self.email)
+        let report = await verifier(server, caFile: TestCA.rogue.caFile).verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(report.servers.allSatisfy { $0.authentication.status == .notTried && $0.error != nil })
+        #expect(server.logins.isEmpty)
+    }
+
+    @Test func secretNeverPrints() {
+        let secret = Secret("hunter2")
+        #expect("\(secret)" == "<redacted>")
+        #expect(String(reflecting: secret) == "<redacted>")
+        var dumped = ""
+        dump(secret, to: &dumped)
+        #expect(!dumped.contains("hunter2"))
+    }
+}
