@@ -52,31 +52,40 @@ enum Main {
             } else {
                 try command.run()
             }
+            terminate(Exit.found)
         } catch let status as ExitStatus {
-            exit(status.code)
+            terminate(status.code)
         } catch let error as BadInput {
             printError(error.description)
-            exit(Exit.badInput)
+            terminate(Exit.badInput)
         } catch let error as AutoconfError {
             printError(error.description)
-            exit(Exit.badInput)
+            terminate(Exit.badInput)
         } catch {
             let code = AutoconfCommand.exitCode(for: error)
             if code == .success {
                 print(AutoconfCommand.fullMessage(for: error))
-                exit(0)
+                terminate(0)
             }
             // Usage and validation errors are bad input (2), not argument-parser's 64, and one
             // line: the message, and where the usage is, instead of the usage itself.
             guard code == .validationFailure else {
                 printError(AutoconfCommand.message(for: error))
-                exit(Exit.internalError)
+                terminate(Exit.internalError)
             }
             let message = AutoconfCommand.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
             printError("\(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) (see 'autoconf help')")
-            exit(Exit.badInput)
+            terminate(Exit.badInput)
         }
     }
+}
+
+/// Ends the process without running `atexit` handlers: cancelled network work may still be
+/// winding down on background threads, and library cleanup handlers (OpenSSL's, libxml2's) must
+/// not free state under them. Output is flushed first.
+func terminate(_ code: Int32) -> Never {
+    fflush(nil)  // every C stream (print's stdout among them)
+    _exit(code)
 }
 
 func printError(_ message: String) {

@@ -30,6 +30,7 @@ public enum BuiltInPlugins {
         var services = LookupServices()
         // Offline lookups get no network service at all (no curl, no c-ares thread).
         guard !options.offline else { return services }
+        OpenSSLRuntime.prepare()
         // The HTTP client is built on its first request; a client that cannot be built
         // (unreadable --ca-file) was already reported by `AutoconfOptions.problem()`.
         let resolver = CaresResolver(servers: options.dnsServers)

@@ -14,6 +14,7 @@ public final class CurlHTTPClient: HTTPFetching, Sendable {
     private let trustStore: TrustStore
 
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws(HTTPError) {
+        OpenSSLRuntime.prepare()  // before libcurl initializes OpenSSL (see OpenSSLRuntime)
         if let problem = configuration.problem() { throw .protocolError(problem) }
         self.configuration = configuration
         trustStore = try TrustStore(caFile: configuration.caFile)

@@ -16,7 +16,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
     /// curl_global_init must run once before anything else touches libcurl.
-    static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+    static let globalInit: Void = {
+        OpenSSLRuntime.prepare()
+        _ = curl_global_init(Int(CURL_GLOBAL_ALL))
+    }()
 
     init() throws(HTTPError) {
         _ = Self.globalInit

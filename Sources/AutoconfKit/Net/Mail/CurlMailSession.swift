@@ -71,7 +71,10 @@ final class CurlMailSession: @unchecked Sendable {
     fileprivate var partialLine = ""
     private var cancelFlag = false
 
-    private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    private static let globalInit: Void = {
+        OpenSSLRuntime.prepare()
+        _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
 
     init(_ request: MailSessionRequest) throws(VerifyFailure) {
         _ = Self.globalInit

@@ -10,6 +10,7 @@ final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
 
     init(caFile: String?) throws(MailProbeError) {
+        OpenSSLRuntime.prepare()
         guard let method = TLS_client_method(), let context = SSL_CTX_new(method) else {
             throw .tls("cannot create a TLS context: \(TLSContext.lastError())")
         }
