@@ -69,18 +69,19 @@ public struct BatchLookup: Sendable {
             }
         }
         flush()
-        await withTaskGroup(of: (String, Result<LookupResult, AutoconfError>).self) { group in
+        // The child result is a plain struct: a (String, Result<_, AutoconfError>) tuple from a
+        // typed-throws closure crashed in release builds (Swift 6.3, inside the task group).
+        await withTaskGroup(of: DomainOutcome.self) { group in
             var pending = domains[...]
             func startNext() {
                 guard let domain = pending.popFirst(), let email = firstAddress[domain] else { return }
-                group.addTask {
-                    do throws(AutoconfError) { return (domain, .success(try await autoconf.lookup(email))) } catch { return (domain, .failure(error)) }
-                }
+                group.addTask { await DomainOutcome(domain: domain, email: email, autoconf: autoconf) }
             }
             for _ in 0..<min(jobs, domains.count) { startNext() }
             var done = 0
-            for await (domain, result) in group {
-                results[domain] = result
+            for await outcome in group {
+                let domain = outcome.domain
+                results[domain] = outcome.result.map { .success($0) } ?? .failure(outcome.error ?? .invalidOption("lookup failed"))
                 done += 1
                 progress?(done, domains.count)
                 flush()
@@ -88,5 +89,23 @@ public struct BatchLookup: Sendable {
             }
         }
         flush()
+    }
+}
+
+/// One domain's lookup in a batch.
+struct DomainOutcome: Sendable {
+    let domain: String
+    let result: LookupResult?
+    let error: AutoconfError?
+
+    init(domain: String, email: EmailAddress, autoconf: Autoconf) async {
+        self.domain = domain
+        do {
+            result = try await autoconf.lookup(email)
+            error = nil
+        } catch let failure {
+            result = nil
+            error = failure
+        }
     }
 }
