@@ -8,7 +8,9 @@ import Foundation
 /// if let best = result.best { print(best.configuration.incoming.first?.hostname ?? "-") }
 /// ```
 public struct Autoconf: Sendable {
-    public var options: AutoconfOptions
+    public let options: AutoconfOptions
+    /// Checked once: `options` cannot change after init.
+    private let optionsProblem: String?
     public var registry: PluginRegistry
     /// Lets consecutive lookups share one HTTP client and its open connections.
     private let httpClients = HTTPClientCache()
@@ -16,6 +18,7 @@ public struct Autoconf: Sendable {
     /// `additionalPlugins` rank above the built-in ones unless placed with `registry.register`.
     public init(options: AutoconfOptions = AutoconfOptions(), additionalPlugins: [any ProviderPlugin] = []) {
         self.options = options
+        optionsProblem = options.problem()
         var registry = BuiltInPlugins.registry(options: options)
         for (offset, plugin) in additionalPlugins.enumerated() { registry.register(plugin, at: offset) }
         self.registry = registry
@@ -37,13 +40,14 @@ public struct Autoconf: Sendable {
     /// first, then the plugins, and manual settings are applied to the best answer last (they are
     /// never cached: the cache holds what discovery found).
     public func lookup(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
-        if let problem = options.problem() { throw .invalidOption(problem) }
+        if let problem = optionsProblem { throw .invalidOption(problem) }
         if options.manual.isComplete {
             let candidate = options.manual.merge(into: nil, email: email)
             return LookupResult(email: email, candidates: candidate.map { [$0] } ?? [], reports: [], elapsedMilliseconds: 0, deadlineReached: false)
         }
         var result: LookupResult
-        let cache = options.lookupCache
+        // Offline lookups answer from provider files, which are never cached: skip the cache.
+        let cache = options.offline ? nil : options.lookupCache
         let fingerprint = options.cacheFingerprint
         if options.cache == .use, let cache, let cached = cache.load(for: email, fingerprint: fingerprint, realName: options.realName) {
             observer?(TraceEvent(plugin: "cache", kind: .found(cached.candidates.count), atMilliseconds: 0))
