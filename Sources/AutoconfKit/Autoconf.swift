@@ -12,13 +12,15 @@ public struct Autoconf: Sendable {
     /// Checked once: `options` cannot change after init.
     private let optionsProblem: String?
     public var registry: PluginRegistry
-    /// Lets consecutive lookups share one HTTP client and its open connections.
-    private let httpClients = HTTPClientCache()
+    /// Made once, so consecutive lookups share one HTTP client (and its open connections), one
+    /// DNS channel and one prober.
+    private let services: LookupServices
 
     /// `additionalPlugins` rank above the built-in ones unless placed with `registry.register`.
     public init(options: AutoconfOptions = AutoconfOptions(), additionalPlugins: [any ProviderPlugin] = []) {
         self.options = options
         optionsProblem = options.problem()
+        services = BuiltInPlugins.services(options: options)
         var registry = BuiltInPlugins.registry(options: options)
         for (offset, plugin) in additionalPlugins.enumerated() { registry.register(plugin, at: offset) }
         self.registry = registry
@@ -66,7 +68,7 @@ public struct Autoconf: Sendable {
     /// The plugins only: no cache, no manual settings.
     public func discover(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
         let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly, pluginOptions: options.pluginOptions)
-        return await (try resolver()).lookup(query, services: BuiltInPlugins.services(options: options, httpClients: httpClients), observer: observer)
+        return await (try resolver()).lookup(query, services: services, observer: observer)
     }
 
     /// A login tester with these options' timeout, CA file and address mappings.

@@ -19,23 +19,21 @@ public enum BuiltInPlugins {
         ])
     }
 
-    /// The c-ares resolver (`--dns-server`, else the system's resolvers) and the mail prober
-    /// (`--ca-file`, `--resolve`, `--connect-to`). Options are validated by the front end; an
-    /// invalid override list here is ignored rather than crashing a library caller.
+    /// The HTTP client, the c-ares resolver (`--dns-server`, else the system's resolvers) and the
+    /// mail prober (`--ca-file`, `--resolve`, `--connect-to`); the client and the resolver are
+    /// built on first use. `Autoconf` makes these once and shares them between its lookups.
+    /// Options are validated by the front end; an invalid override list here is ignored rather
+    /// than crashing a library caller.
     public static func services(options: AutoconfOptions) -> LookupServices {
-        services(options: options, httpClients: HTTPClientCache())
-    }
-
-    static func services(options: AutoconfOptions, httpClients: HTTPClientCache) -> LookupServices {
         var services = LookupServices()
         // Offline lookups get no network service at all (no curl, no c-ares thread).
         guard !options.offline else { return services }
         OpenSSLRuntime.prepare()
-        // The HTTP client is built on its first request; a client that cannot be built
-        // (unreadable --ca-file) was already reported by `AutoconfOptions.problem()`.
-        let resolver = CaresResolver(servers: options.dnsServers)
+        // A client that cannot be built (unreadable --ca-file) was already reported by
+        // `AutoconfOptions.problem()`.
+        let resolver = LazyDNSResolver(servers: options.dnsServers)
         services[DNSResolverKey.self] = resolver
-        let http = httpClients.client(for: options.httpConfiguration)
+        let http = LazyHTTPClient(configuration: options.httpConfiguration)
         services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver)
         let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
         services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)

@@ -1,0 +1,25 @@
+import Foundation
+
+/// Builds the real libcurl client on its first request: a lookup that provider files answer never
+/// starts curl's thread or loads the CA store. One lives as long as its `Autoconf` value, so
+/// consecutive lookups reuse its thread and open connections.
+final class LazyHTTPClient: HTTPFetching, @unchecked Sendable {
+    let configuration: HTTPClientConfiguration
+    private let lock = NSLock()
+    private var client: Result<CurlHTTPClient, HTTPError>?
+
+    init(configuration: HTTPClientConfiguration) { self.configuration = configuration }
+
+    func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        try await resolved().fetch(request)
+    }
+
+    private func resolved() throws(HTTPError) -> CurlHTTPClient {
+        lock.lock()
+        defer { lock.unlock() }
+        if client == nil {
+            do throws(HTTPError) { client = .success(try CurlHTTPClient(configuration: configuration)) } catch { client = .failure(error) }
+        }
+        return try client!.get()
+    }
+}
