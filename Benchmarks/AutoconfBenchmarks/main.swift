@@ -84,12 +84,23 @@ func processWall(offline: Bool) -> Row? {
     return Row(name: "autoconf lookup alice@gmail.com\(offline ? " --offline" : "") (process, wall)", value: format(median(samples), "ms"), target: "< 20 ms")
 }
 
+// `AutoconfBenchmarks [offline|process|http|dns]...` runs only those groups; no argument runs all.
+let groups = Set(CommandLine.arguments.dropFirst())
+func wanted(_ group: String) -> Bool { groups.isEmpty || groups.contains(group) }
+
 var rows: [Row] = []
-if let row = ispdbCorpusParse() { rows.append(row) }
-rows.append(await offlineLookups())
-if let row = processWall(offline: true) { rows.append(row) }
-if let row = processWall(offline: false) { rows.append(row) }
-for extra in await networkBenchmarks() { rows.append(Row(name: extra.name, value: extra.value, target: extra.target)) }
+if wanted("offline") {
+    if let row = ispdbCorpusParse() { rows.append(row) }
+    rows.append(await offlineLookups())
+}
+if wanted("process") {
+    if let row = processWall(offline: true) { rows.append(row) }
+    if let row = processWall(offline: false) { rows.append(row) }
+}
+var network: [(name: String, value: String, target: String)] = []
+if wanted("http") { network += await runHTTPBenchmark() }
+if wanted("dns") { network += await runDNSBenchmark() }
+for extra in network { rows.append(Row(name: extra.name, value: extra.value, target: extra.target)) }
 
 let widths = [max(9, rows.map(\.name.count).max() ?? 0), max(6, rows.map(\.value.count).max() ?? 0)]
 print("benchmark".padding(toLength: widths[0], withPad: " ", startingAt: 0) + "  " + "median".padding(toLength: widths[1], withPad: " ", startingAt: 0) + "  target")

@@ -55,6 +55,38 @@ import Testing
         #expect(log.entries.contains("slow cancelled"))
     }
 
+    @Test func aNonexistentDomainEndsTheLookupAtOnce() async {
+        let log = EventLog()
+        let resolver = Resolver(plugins: [
+            FixedPlugin(name: "hanging-high", behaviour: .hang, log: log),
+            FixedPlugin(name: "dns", behaviour: .noSuchDomain, delay: .milliseconds(20), log: log),
+            FixedPlugin(name: "slow-low", behaviour: .notFound, delay: .seconds(5), log: log),
+        ], timeout: .seconds(60))
+        let start = ContinuousClock.now
+        let result = await resolver.lookup(query)
+        #expect(ContinuousClock.now - start < .seconds(4))  // generous for a loaded machine; otherwise it waits an hour
+        #expect(!result.found)
+        #expect(!result.failedOnNetwork)
+        #expect(result.nonexistentDomain == "example.com does not exist (test)")
+        #expect(result.notFoundMessage == "no configuration found: example.com does not exist (test)")
+        #expect(result.reports.first { $0.plugin == "dns" }?.status == .notFound)
+        #expect(result.reports.first { $0.plugin == "hanging-high" }?.status == .cancelled)
+        #expect(result.reports.first { $0.plugin == "slow-low" }?.status == .cancelled)
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(log.entries.contains("hanging-high cancelled"))
+    }
+
+    @Test func aNonexistentDomainKeepsWhatWasAlreadyFound() async {
+        let resolver = Resolver(plugins: [
+            FixedPlugin(name: "hanging-high", behaviour: .hang),
+            FixedPlugin.answering("fast", host: "found.example.com", trust: .confirm(.guessed)),
+            FixedPlugin(name: "dns", behaviour: .noSuchDomain, delay: .milliseconds(50)),
+        ], timeout: .seconds(60))
+        let result = await resolver.lookup(query)
+        #expect(host(result) == "found.example.com")
+        #expect(result.nonexistentDomain != nil)
+    }
+
     @Test func waitsForAHigherRankedPluginThatCouldStillWin() async {
         let resolver = Resolver(plugins: [
             FixedPlugin(name: "high-nothing", behaviour: .notFound, delay: .milliseconds(150)),

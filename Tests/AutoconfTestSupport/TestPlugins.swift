@@ -16,7 +16,7 @@ public func testConfiguration(_ host: String = "mail.example.com", domain: Strin
 /// Answers after `delay` with fixed candidates (or nothing / a failure), and records whether it
 /// was cancelled. Honours cancellation like a well-behaved network plugin.
 public struct FixedPlugin: ProviderPlugin {
-    public enum Behaviour: Sendable { case found([Candidate]), notFound, fail(PluginFailure), hang, unsupported(UnsupportedProvider) }
+    public enum Behaviour: Sendable { case found([Candidate]), notFound, fail(PluginFailure), hang, unsupported(UnsupportedProvider), noSuchDomain }
     public let name: String
     public var summary: String { "test plugin \(name)" }
     public let behaviour: Behaviour
@@ -57,6 +57,7 @@ public struct FixedPlugin: ProviderPlugin {
         case .notFound, .hang: return .notFound("nothing here")
         case .fail(let failure): throw failure
         case .unsupported(let answer): return .unsupported(answer)
+        case .noSuchDomain: return .domainDoesNotExist("\(query.email.domain) does not exist (test)")
         }
     }
 }

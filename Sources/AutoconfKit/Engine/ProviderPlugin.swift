@@ -48,6 +48,11 @@ public enum PluginOutcome: Sendable {
     case notFound(String)
     /// The provider is known and offers no standard protocol; the explanation is shown to the user.
     case unsupported(UnsupportedProvider)
+    /// The email domain itself does not exist (the DNS answered NXDOMAIN for it). A domain that
+    /// does not exist receives no mail, so no other source can make the address work: the
+    /// resolver ends the lookup at once instead of waiting for slower sources (an ISPDB 404, an
+    /// autoconfig host that never answers) to say the same. Candidates already found are kept.
+    case domainDoesNotExist(String)
 }
 
 /// A typed failure: what went wrong, in one line a user can act on.

@@ -4,6 +4,9 @@
 /// the same trust. The lookup returns as soon as no running plugin can still beat the best result
 /// so far (plugins that can no longer win are cancelled at once) or when the deadline passes.
 ///
+/// A plugin may establish that the email domain does not exist (`domainDoesNotExist`); the lookup
+/// then ends at once, and `LookupResult.nonexistentDomain` says why.
+///
 /// The resolver only schedules; it knows no plugin by name.
 public struct Resolver: Sendable {
     /// In rank order: index 0 ranks highest.
@@ -56,7 +59,7 @@ public struct Resolver: Sendable {
             state.record(index, result: result, elapsed: took, sanitizer: sanitizer, trace: { trace(plugin.name, $0, duration: took) })
         }
         // Phase 2: start only the plugins that could still beat what phase 1 found.
-        for index in state.running.sorted() where !state.canBeat(index) {
+        for index in state.running.sorted() where !state.canBeat(index) || state.nonexistentDomain != nil {
             state.finish(index, status: .skipped, failure: nil, elapsed: 0)
             trace(plugins[index].name, .cancelled("a result it cannot beat is already in"))
         }
@@ -93,6 +96,14 @@ public struct Resolver: Sendable {
                 case .finished(let index, let result, let time):
                     guard state.running.contains(index) else { continue }
                     state.record(index, result: result, elapsed: time, sanitizer: sanitizer, trace: { trace(plugins[index].name, $0, duration: time) })
+                    if state.nonexistentDomain != nil {
+                        // Nothing can configure a domain that does not exist: stop everything.
+                        for other in state.running.sorted() {
+                            tasks[other]?.cancel()
+                            state.finish(other, status: .cancelled, failure: nil, elapsed: elapsed())
+                            trace(plugins[other].name, .cancelled("the email domain does not exist"))
+                        }
+                    }
                     // Cancel every running plugin that can no longer beat the best answer so far.
                     for other in state.running.sorted() where !state.canBeat(other) {
                         tasks[other]?.cancel()
@@ -113,6 +124,7 @@ public struct Resolver: Sendable {
         var result = LookupResult(
             email: query.email, candidates: ranked.map(\.candidate), reports: state.reports.compactMap { $0 },
             elapsedMilliseconds: elapsed(), deadlineReached: state.deadlineReached)
+        result.nonexistentDomain = state.nonexistentDomain
         if let unsupported = state.unsupported, ranked.first.map({ unsupported.key < $0.key }) ?? true {
             result.unsupported = unsupported.answer
             result.candidates = []
@@ -128,6 +140,8 @@ public struct Resolver: Sendable {
         var candidates: [(key: Key, candidate: Candidate)] = []
         var unsupported: (key: Key, answer: UnsupportedProvider)?
         var deadlineReached = false
+        /// Why the email domain does not exist, once a plugin established it.
+        var nonexistentDomain: String?
 
         init(plugins: [any ProviderPlugin]) {
             self.plugins = plugins
@@ -171,6 +185,10 @@ public struct Resolver: Sendable {
                 finish(index, status: .found, failure: nil, elapsed: elapsed, count: usable.count)
                 trace(.found(usable.count))
             case .success(.notFound(let why)):
+                finish(index, status: .notFound, failure: nil, elapsed: elapsed)
+                trace(.notFound(why))
+            case .success(.domainDoesNotExist(let why)):
+                if nonexistentDomain == nil { nonexistentDomain = why }
                 finish(index, status: .notFound, failure: nil, elapsed: elapsed)
                 trace(.notFound(why))
             case .success(.unsupported(let answer)):

@@ -18,6 +18,8 @@ public enum LookupJSON {
         var alternatives: [CandidateJSON]
         var unsupported: UnsupportedProvider?
         var error: String?
+        /// Set when the email domain does not exist (DNS NXDOMAIN): the reason.
+        var nonexistentDomain: String?
         var plugins: [PluginReport]
         var elapsedMs: Double
         var deadlineReached: Bool
@@ -130,8 +132,8 @@ public enum LookupJSON {
                 CandidateJSON(trust: $0.trust, provenance: ProvenanceJSON($0.provenance), configuration: ConfigurationJSON($0.configuration))
             },
             unsupported: result.unsupported,
-            error: result.found ? nil : (result.unsupported?.explanation ?? (result.failedOnNetwork ? "network failure" : "no configuration found")),
-            plugins: result.reports, elapsedMs: (result.elapsedMilliseconds * 1000).rounded() / 1000,
+            error: result.found ? nil : (result.unsupported?.explanation ?? (result.failedOnNetwork ? "network failure" : result.notFoundMessage)),
+            nonexistentDomain: result.nonexistentDomain, plugins: result.reports, elapsedMs: (result.elapsedMilliseconds * 1000).rounded() / 1000,
             deadlineReached: result.deadlineReached)
     }
 

@@ -10,8 +10,7 @@ public enum TextReport {
             return lines.joined(separator: "\n") + "\n"
         }
         guard let best = result.best else {
-            let why = result.failedOnNetwork ? "no configuration found (network failures; run with -v)" : "no configuration found"
-            return "\(result.email.address): \(why)\n"
+            return "\(result.email.address): \(result.notFoundMessage)\n"
         }
         let configuration = best.configuration
         let title = configuration.displayName.map { " — \($0)" } ?? ""

@@ -11,6 +11,10 @@ public struct LookupResult: Sendable, Codable {
     public var elapsedMilliseconds: Double
     /// True when the overall deadline ended the lookup before every plugin had finished.
     public var deadlineReached: Bool
+    /// Set when a source established that the email domain does not exist (DNS NXDOMAIN): the
+    /// reason, e.g. "nope.test does not exist (DNS NXDOMAIN)". A front end shows it as "check the
+    /// spelling of the address" rather than "enter the settings by hand".
+    public var nonexistentDomain: String?
 
     public init(
         email: EmailAddress, candidates: [Candidate], unsupported: UnsupportedProvider? = nil, reports: [PluginReport],
@@ -27,10 +31,16 @@ public struct LookupResult: Sendable, Codable {
     public var best: Candidate? { candidates.first }
     public var found: Bool { best != nil }
 
+    /// One line for a lookup that found nothing: why.
+    public var notFoundMessage: String {
+        if let nonexistentDomain { return "no configuration found: \(nonexistentDomain)" }
+        return failedOnNetwork ? "no configuration found (network failures; run with -v)" : "no configuration found"
+    }
+
     /// True when no plugin answered and at least one failed for network reasons (rather than
     /// establishing that nothing exists).
     public var failedOnNetwork: Bool {
-        !found && unsupported == nil && reports.contains { ($0.status == .failed || $0.status == .timedOut) && $0.failure?.isNetwork == true }
+        !found && unsupported == nil && nonexistentDomain == nil && reports.contains { ($0.status == .failed || $0.status == .timedOut) && $0.failure?.isNetwork == true }
             && !reports.contains { $0.status == .notFound }
     }
 }

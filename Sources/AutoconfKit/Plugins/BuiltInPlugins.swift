@@ -31,7 +31,7 @@ public enum BuiltInPlugins {
         OpenSSLRuntime.prepare()
         // A client that cannot be built (unreadable --ca-file) was already reported by
         // `AutoconfOptions.problem()`.
-        let resolver = LazyDNSResolver(servers: options.dnsServers)
+        let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers))
         services[DNSResolverKey.self] = resolver
         let http = LazyHTTPClient(configuration: options.httpConfiguration)
         services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver)

@@ -233,7 +233,8 @@ struct Lookup: AsyncParsableCommand {
         }
         if result.found { return }
         if result.unsupported == nil && format != .text {
-            printError("no configuration found for \(result.email.address)")
+            printError(result.nonexistentDomain.map { "no configuration found for \(result.email.address): \($0)" }
+                ?? "no configuration found for \(result.email.address)")
         } else if let unsupported = result.unsupported, format != .text && format != .json {
             printError(unsupported.explanation)
         }

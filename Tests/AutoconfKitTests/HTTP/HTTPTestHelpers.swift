@@ -6,8 +6,9 @@ import Foundation
 func lookup(_ server: HTTPTestServer, _ address: String = "alice@example.test", plugins: [String]? = nil,
             timeout: Duration = .seconds(5), httpsOnly: Bool = false, dns: (any DNSResolving)? = nil) async throws -> LookupResult {
     let autoconf = Autoconf(options: server.options(plugins: plugins, timeout: timeout, httpsOnly: httpsOnly))
-    guard let dns else { return try await autoconf.lookup(address) }
-    // With an injected resolver: the same resolver and services, plus DNS.
+    // DNS always comes from the test: by default a table that knows the domain but holds no
+    // records, so no test asks the machine's own resolver (and no NXDOMAIN ends a lookup early).
+    let dns = dns ?? FakeDNS()
     let email = try EmailAddress(address)
     let services = BuiltInPlugins.services(options: autoconf.options).with(DNSResolverKey.self, dns)
     return await (try autoconf.resolver()).lookup(LookupQuery(email: email, httpsOnly: httpsOnly), services: services)

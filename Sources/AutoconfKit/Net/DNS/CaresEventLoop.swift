@@ -171,7 +171,8 @@ final class CaresEventLoop: @unchecked Sendable {
             lock.unlock()
             if stop { break }
             for completion in expired { completion(.timeout) }
-            for (id, query) in toSend { send(id: id, query: query, on: channel) }
+            // In the order they were asked (ids grow), so the first question gets the first answer.
+            for (id, query) in toSend.sorted(by: { $0.0 < $1.0 }) { send(id: id, query: query, on: channel) }
 
             // Wait for a DNS socket, the wake pipe, c-ares' own retry timer or the nearest deadline.
             let bits = ares_getsock(channel, &sockets, Int32(sockets.count))

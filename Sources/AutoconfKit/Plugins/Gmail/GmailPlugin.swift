@@ -16,6 +16,8 @@ public struct GmailPlugin: ProviderPlugin {
         switch try await BestMX.lookup(domain, context: context) {
         case .none(let why):
             return .notFound(why)
+        case .noSuchDomain(let why):
+            return .domainDoesNotExist(why)
         case .found(let mx):
             guard mx.hosts.contains(where: GoogleMail.isGoogleMX) else {
                 return .notFound("the MX (\(mx.primary)) is not Google's")

@@ -31,6 +31,7 @@ public struct MXPlugin: ProviderPlugin {
         let mx: BestMX
         switch try await BestMX.lookup(domain, context: context) {
         case .none(let why): return .notFound(why)
+        case .noSuchDomain(let why): return .domainDoesNotExist(why)
         case .found(let found): mx = found
         }
         let trust: Trust = mx.authenticated ? .trusted : .confirm(.unsignedDNS)

@@ -29,6 +29,7 @@ public struct Office365Plugin: ProviderPlugin {
             context.trace(.note("MX lookup failed (\(failure.message)); asking Autodiscover v2"))
             mxOutcome = .none(failure.message)
         }
+        if case .noSuchDomain(let why) = mxOutcome { return .domainDoesNotExist(why) }
         if case .found(let mx) = mxOutcome, mx.hosts.contains(where: MicrosoftMail.isMicrosoft365MX) {
             return .found([Candidate(
                 configuration: MicrosoftMail.configuration(for: domain, business: true),
@@ -48,7 +49,7 @@ public struct Office365Plugin: ProviderPlugin {
             }
         }
         switch mxOutcome {
-        case .none(let why): return .notFound(why)
+        case .none(let why), .noSuchDomain(let why): return .notFound(why)
         case .found(let mx): return .notFound("the MX (\(mx.primary)) is not Microsoft 365's")
         }
     }

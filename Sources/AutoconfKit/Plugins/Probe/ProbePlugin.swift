@@ -28,27 +28,33 @@ public struct ProbePlugin: ProviderPlugin {
         let domain = query.email.domain
         let prober = context.services[MailProberKey.self] ?? MailProber()
         let plan = ProbePlan(domain: domain)
-        let addresses = try await resolve(plan.hosts, prober: prober, context: context)
-        let entries = plan.entries.filter { addresses[$0.target.host] != nil }
-        guard !entries.isEmpty else { return .notFound("none of \(plan.hosts.joined(separator: ", ")) resolves") }
+        let entries = plan.entries
+
+        // Each host is resolved once, and its probes start as soon as its own name resolves:
+        // a slow or failing lookup of one name (pop3.D) never holds back the probe of another.
+        let names = HostResolutions(plan.hosts, prober: prober, context: context)
+        defer { names.cancel() }
 
         let timeout = probeTimeout
         let stagger = self.stagger
+        let began = ContinuousClock.now
         var found: [Found] = []
         var pending = Set(entries.indices)
         var notes: [String] = []
-        await withTaskGroup(of: (Int, Result<MailProbeResult, MailProbeError>).self) { group in
+        await withTaskGroup(of: (Int, Result<MailProbeResult, MailProbeError>?).self) { group in
             var startIndex = [0, 0]
             for (index, entry) in entries.enumerated() {
-                // Incoming and outgoing are staggered separately, so both directions' best hosts start at once.
+                // Incoming and outgoing are staggered separately, so both directions' best hosts
+                // start at once; the stagger counts from the plugin's start, not from resolution.
                 let slot = entry.outgoing ? 1 : 0
-                let delay = stagger * startIndex[slot]
+                let startAt = began.advanced(by: stagger * startIndex[slot])
                 startIndex[slot] += 1
                 group.addTask {
-                    if delay > .zero { try? await Task.sleep(for: delay) }
+                    guard let addresses = await names.addresses(of: entry.target.host) else { return (index, nil) }
+                    if startAt > ContinuousClock.now { try? await Task.sleep(until: startAt, clock: .continuous) }
                     if Task.isCancelled { return (index, .failure(.cancelled)) }
                     context.trace(.sourceTried(entry.target.description))
-                    let result = await prober.probe(entry.target, addresses: addresses[entry.target.host] ?? [], timeout: timeout, deadline: context.deadline)
+                    let result = await prober.probe(entry.target, addresses: addresses, timeout: timeout, deadline: context.deadline)
                     return (index, result)
                 }
             }
@@ -56,7 +62,9 @@ public struct ProbePlugin: ProviderPlugin {
                 pending.remove(index)
                 let entry = entries[index]
                 switch result {
-                case .success(let probe):
+                case nil:
+                    break  // the host does not resolve
+                case .success(let probe)?:
                     if let problem = accept(probe, entry: entry) {
                         notes.append("\(entry.target): \(problem)")
                         context.trace(.note("\(entry.target): \(problem)"))
@@ -66,7 +74,7 @@ public struct ProbePlugin: ProviderPlugin {
                         context.trace(.note("\(entry.target): certificate does not validate: \(probe.certificateProblem ?? "?")"))
                     }
                     found.append(Found(entry: entry, result: probe, key: ProbePlan.key(entry, socket: probe.socketType, certificateValid: probe.certificateValid)))
-                case .failure(let error):
+                case .failure(let error)?:
                     if error != .cancelled { context.trace(.note("\(entry.target): \(error)")) }
                 }
                 if Self.settled(found: found, pending: pending.map { entries[$0] }) {
@@ -75,6 +83,12 @@ public struct ProbePlugin: ProviderPlugin {
                 }
             }
         }
+        try Task.checkCancellation()
+        if found.isEmpty {
+            if await names.domainDoesNotExist(domain) { return .domainDoesNotExist("\(domain) does not exist (DNS NXDOMAIN)") }
+            if await names.noneResolves() { return .notFound("none of \(plan.hosts.joined(separator: ", ")) resolves") }
+        }
+
         try Task.checkCancellation()
 
         let incoming = found.filter { !$0.entry.outgoing }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
@@ -122,26 +136,5 @@ public struct ProbePlugin: ProviderPlugin {
             if waiting.contains(where: { ProbePlan.bestPossibleKey($0).lexicographicallyPrecedes(best) }) { return false }
         }
         return true
-    }
-
-    /// Addresses of every host that resolves (names pinned with --resolve/--connect-to count as
-    /// resolving; the prober routes them itself).
-    private func resolve(_ hosts: [String], prober: MailProber, context: PluginContext) async throws -> [String: [String]] {
-        let dns = context.services[DNSResolverKey.self]
-        return await withTaskGroup(of: (String, [String]?).self) { group in
-            for host in hosts {
-                group.addTask {
-                    if prober.overrides.covers(host: host) { return (host, []) }
-                    guard let dns else { return (host, nil) }
-                    let answer = await DNSPluginSupport.query(context, { () async throws(DNSError) in try await dns.addresses(host) })
-                    return (host, (try? answer.get())?.records.filter { !$0.isEmpty })
-                }
-            }
-            var all: [String: [String]] = [:]
-            for await (host, addresses) in group {
-                if let addresses, !addresses.isEmpty || prober.overrides.covers(host: host) { all[host] = addresses }
-            }
-            return all
-        }
     }
 }

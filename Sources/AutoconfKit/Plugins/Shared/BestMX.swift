@@ -13,6 +13,8 @@ struct BestMX: Sendable {
         case found(BestMX)
         /// The domain has no (usable) MX: the reason, for "not found".
         case none(String)
+        /// The domain itself does not exist (NXDOMAIN for its MX query).
+        case noSuchDomain(String)
     }
 
     static func lookup(_ domain: String, context: PluginContext) async throws -> Outcome {
@@ -22,6 +24,7 @@ struct BestMX: Sendable {
         case .success(let answer):
             return choose(answer.records, authenticated: answer.authenticated, domain: domain)
         case .failure(let error):
+            if case .nxdomain = error { return .noSuchDomain("\(domain) does not exist (DNS NXDOMAIN)") }
             if let failure = try DNSPluginSupport.failure(error) { throw failure }
             return .none(error.description)
         }
