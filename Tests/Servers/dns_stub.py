@@ -4,6 +4,12 @@
   dns_stub.py silent          reads every query and never answers (a dead resolver)
   dns_stub.py signed ZONE     answers from a JSON zone with the AD bit set, as a validating
                               resolver does for DNSSEC-signed data; unknown names get NXDOMAIN.
+  dns_stub.py delayed MS ZONE answers from a JSON zone (no AD bit) MS milliseconds after each
+                              query, each on its own timer: a resolver across a real network,
+                              for the benchmark's "one DNS round trip" at a realistic latency.
+
+A name with no records of its own but names below it is an empty non-terminal: it exists
+(NOERROR, no answers), as RFC 8020 requires; only names with nothing at or below them are NXDOMAIN.
 
 ZONE: {"name": {"A": ["127.0.0.1"], "MX": [[10, "mx.host"]], "SRV": [[0, 1, 993, "imap.host"]],
                 "TXT": ["text"]}}
@@ -34,7 +40,7 @@ def rdata(kind, value):
         return b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, max(1, len(data)), 255))
     raise ValueError(kind)
 
-def answer(query, zone):
+def answer(query, zone, authenticated=True):
     if len(query) < 12:
         return None
     qid, flags, qd = struct.unpack(">HHH", query[:6])
@@ -48,6 +54,8 @@ def answer(query, zone):
     question = query[12:pos + 4]
     name = ".".join(labels).lower()
     records = zone.get(name)
+    if records is None and any(key.endswith("." + name) for key in zone):
+        records = {}
     rcode = 0 if records is not None else 3
     answers = []
     for kind, values in (records or {}).items():
@@ -56,7 +64,7 @@ def answer(query, zone):
                 data = rdata(kind, value)
                 answers.append(b"\xc0\x0c" + struct.pack(">HHIH", qtype, 1, 60, len(data)) + data)
     # QR, RD copied, RA, AD (0x0020), rcode.
-    out_flags = 0x8000 | (flags & 0x0100) | 0x0080 | 0x0020 | rcode
+    out_flags = 0x8000 | (flags & 0x0100) | 0x0080 | (0x0020 if authenticated else 0) | rcode
     header = struct.pack(">HHHHHH", qid, out_flags, 1, len(answers), 0, 0)
     return header + question + b"".join(answers)
 
@@ -66,9 +74,13 @@ def main():
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
     mode = sys.argv[1]
     zone = {}
-    if mode == "signed":
-        with open(sys.argv[2]) as f:
+    delay = 0.0
+    if mode == "delayed":
+        delay = float(sys.argv[2]) / 1000
+    if mode in ("signed", "delayed"):
+        with open(sys.argv[-1]) as f:
             zone = {k.lower().rstrip("."): v for k, v in json.load(f).items()}
+    authenticated = mode == "signed"
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     udp.bind(("127.0.0.1", 0))
     port = udp.getsockname()[1]
@@ -85,8 +97,10 @@ def main():
             data, peer = udp.recvfrom(4096)
             if mode == "silent":
                 continue
-            reply = answer(data, zone)
-            if reply:
+            reply = answer(data, zone, authenticated)
+            if reply and delay > 0:
+                threading.Timer(delay, udp.sendto, (reply, peer)).start()
+            elif reply:
                 udp.sendto(reply, peer)
 
     def serve_tcp():
@@ -102,8 +116,9 @@ def main():
                     if not chunk:
                         break
                     data += chunk
-                reply = answer(data, zone)
+                reply = answer(data, zone, authenticated)
                 if reply:
+                    time.sleep(delay)
                     conn.sendall(struct.pack(">H", len(reply)) + reply)
             finally:
                 conn.close()
