@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Each C library is a thin system-library target: a modulemap, one shim header, pkg-config and the
-/// Debian package that provides it. Only the Swift wrappers in AutoconfKit/Net and AutoconfKit/Support
+/// Debian package that provides it (CCurl, loaded at run time, has no pkg-config: see below). Only the Swift wrappers in AutoconfKit/Net and AutoconfKit/Support
 /// import these modules.
 func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
     .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
@@ -21,7 +21,11 @@ let package = Package(
         systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: "libxml2-dev"),
         systemLibrary("CLibIDN2", pkgConfig: "libidn2", apt: "libidn2-dev"),
         systemLibrary("CLibPSL", pkgConfig: "libpsl", apt: "libpsl-dev"),
-        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        // Headers only: no pkg-config (which would add -lcurl) and no `link` in its modulemap.
+        // libcurl and its ~30 dependencies cost ~9 ms at every process start when linked, so
+        // AutoconfKit dlopens libcurl.so.4 at first use (Net/HTTP/CurlLibrary.swift). curl.h is
+        // on the default include path (/usr/include/x86_64-linux-gnu/curl).
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         systemLibrary("CCares", pkgConfig: "libcares", apt: "libc-ares-dev"),
         systemLibrary("COpenSSL", pkgConfig: "openssl", apt: "libssl-dev"),
 

@@ -1,25 +1,55 @@
 #ifndef AUTOCONF_CCURL_SHIM_H
 #define AUTOCONF_CCURL_SHIM_H
 #include <curl/curl.h>
-// curl_easy_setopt is variadic, which Swift cannot call: typed wrappers.
-static inline CURLcode autoconf_curl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode autoconf_curl_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode autoconf_curl_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode autoconf_curl_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode autoconf_curl_setopt_write_callback(CURL *h, CURLoption o, size_t (*cb)(char *, size_t, size_t, void *)) { return curl_easy_setopt(h, o, cb); }
-static inline CURLcode autoconf_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode autoconf_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode autoconf_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
-static inline CURLcode autoconf_curl_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
-static inline CURLcode autoconf_curl_setopt_header_callback(CURL *h, size_t (*cb)(char *, size_t, size_t, void *)) { return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, cb); }
+// libcurl is not linked: CurlLibrary.swift dlopens libcurl.so.4 at first use, because linking it
+// (and the ~30 libraries it pulls in) costs every process ~9 ms at startup. Nothing in this header
+// may therefore reference a curl function; only curl.h's types and constants are used directly.
+//
+// Function-pointer types for what CurlLibrary resolves with dlsym, taken from curl.h's own
+// prototypes (__typeof__ is never evaluated, so no symbol is referenced) so they cannot drift.
+typedef __typeof__(&curl_global_init) autoconf_curl_global_init_fn;
+typedef __typeof__(&curl_version_info) autoconf_curl_version_info_fn;
+typedef __typeof__(&curl_easy_init) autoconf_curl_easy_init_fn;
+typedef __typeof__(&curl_easy_cleanup) autoconf_curl_easy_cleanup_fn;
+typedef __typeof__(&curl_easy_perform) autoconf_curl_easy_perform_fn;
+typedef __typeof__(&curl_easy_strerror) autoconf_curl_easy_strerror_fn;
+typedef __typeof__(&curl_slist_append) autoconf_curl_slist_append_fn;
+typedef __typeof__(&curl_slist_free_all) autoconf_curl_slist_free_all_fn;
+typedef __typeof__(&curl_multi_init) autoconf_curl_multi_init_fn;
+typedef __typeof__(&curl_multi_cleanup) autoconf_curl_multi_cleanup_fn;
+typedef __typeof__(&curl_multi_add_handle) autoconf_curl_multi_add_handle_fn;
+typedef __typeof__(&curl_multi_remove_handle) autoconf_curl_multi_remove_handle_fn;
+typedef __typeof__(&curl_multi_perform) autoconf_curl_multi_perform_fn;
+typedef __typeof__(&curl_multi_info_read) autoconf_curl_multi_info_read_fn;
+typedef __typeof__(&curl_multi_poll) autoconf_curl_multi_poll_fn;
+typedef __typeof__(&curl_multi_wakeup) autoconf_curl_multi_wakeup_fn;
+// The variadic ones (Swift sees these pointers as OpaquePointer and cannot call them): the typed
+// wrappers below take the resolved pointer and make the variadic call from C.
+typedef __typeof__(&curl_easy_setopt) autoconf_curl_easy_setopt_fn;
+typedef __typeof__(&curl_easy_getinfo) autoconf_curl_easy_getinfo_fn;
+typedef __typeof__(&curl_multi_setopt) autoconf_curl_multi_setopt_fn;
+
+// curl_easy_setopt / curl_easy_getinfo are variadic, which Swift cannot call: typed wrappers.
+static inline CURLcode autoconf_curl_setopt_long(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, long v) { return f(h, o, v); }
+static inline CURLcode autoconf_curl_setopt_string(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, const char *v) { return f(h, o, v); }
+static inline CURLcode autoconf_curl_setopt_pointer(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, void *v) { return f(h, o, v); }
+static inline CURLcode autoconf_curl_setopt_slist(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, struct curl_slist *v) { return f(h, o, v); }
+static inline CURLcode autoconf_curl_setopt_write_callback(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, size_t (*cb)(char *, size_t, size_t, void *)) { return f(h, o, cb); }
+static inline CURLcode autoconf_curl_getinfo_long(autoconf_curl_easy_getinfo_fn f, CURL *h, CURLINFO i, long *v) { return f(h, i, v); }
+static inline CURLcode autoconf_curl_getinfo_string(autoconf_curl_easy_getinfo_fn f, CURL *h, CURLINFO i, char **v) { return f(h, i, v); }
+static inline CURLcode autoconf_curl_getinfo_double(autoconf_curl_easy_getinfo_fn f, CURL *h, CURLINFO i, double *v) { return f(h, i, v); }
+static inline CURLcode autoconf_curl_setopt_off(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, curl_off_t v) { return f(h, o, v); }
+static inline CURLcode autoconf_curl_setopt_header_callback(autoconf_curl_easy_setopt_fn f, CURL *h, size_t (*cb)(char *, size_t, size_t, void *)) { return f(h, CURLOPT_HEADERFUNCTION, cb); }
+// CURLVERSION_NOW aliases an enum constant, which Swift does not import.
+static inline curl_version_info_data *autoconf_curl_version_info_now(autoconf_curl_version_info_fn f) { return f(CURLVERSION_NOW); }
 // CURLMsg keeps its result in an anonymous union: read it in C.
 static inline CURLcode autoconf_curl_msg_result(const CURLMsg *m) { return m->data.result; }
 static inline int autoconf_curl_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
-static inline CURLMcode autoconf_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLMcode autoconf_curl_multi_setopt_long(autoconf_curl_multi_setopt_fn f, CURLM *m, CURLMoption o, long v) { return f(m, o, v); }
 // Mail login tester (Verify/): debug and progress callbacks and the certificate chain.
 typedef int (*autoconf_curl_debug_cb)(CURL *, curl_infotype, char *, size_t, void *);
 typedef int (*autoconf_curl_xferinfo_cb)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
-static inline CURLcode autoconf_curl_setopt_debug_callback(CURL *h, autoconf_curl_debug_cb cb) { return curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, cb); }
-static inline CURLcode autoconf_curl_setopt_xferinfo_callback(CURL *h, autoconf_curl_xferinfo_cb cb) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, cb); }
-static inline CURLcode autoconf_curl_getinfo_certinfo(CURL *h, struct curl_certinfo **v) { return curl_easy_getinfo(h, CURLINFO_CERTINFO, v); }
+static inline CURLcode autoconf_curl_setopt_debug_callback(autoconf_curl_easy_setopt_fn f, CURL *h, autoconf_curl_debug_cb cb) { return f(h, CURLOPT_DEBUGFUNCTION, cb); }
+static inline CURLcode autoconf_curl_setopt_xferinfo_callback(autoconf_curl_easy_setopt_fn f, CURL *h, autoconf_curl_xferinfo_cb cb) { return f(h, CURLOPT_XFERINFOFUNCTION, cb); }
+static inline CURLcode autoconf_curl_getinfo_certinfo(autoconf_curl_easy_getinfo_fn f, CURL *h, struct curl_certinfo **v) { return f(h, CURLINFO_CERTINFO, v); }
 #endif

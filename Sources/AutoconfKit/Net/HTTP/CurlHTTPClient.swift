@@ -26,7 +26,7 @@ public final class CurlHTTPClient: HTTPFetching, Sendable {
     public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         if Task.isCancelled { throw .cancelled }
         guard request.timeout > .zero else { throw .timeout("\(TextReport.hostOf(request.url) ?? request.url): no time left") }
-        let transfer = try CurlTransfer(request: request, configuration: configuration, trustStore: trustStore)
+        let transfer = try CurlTransfer(request: request, configuration: configuration, trustStore: trustStore, curl: loop.curl)
         let loop = self.loop
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, HTTPError>, Never>) in

@@ -6,6 +6,7 @@ import Foundation
 /// cooperative threads. Other threads only hand transfers in or ask to cancel them, under a lock,
 /// and wake the loop with `curl_multi_wakeup`; everything else happens on the loop thread.
 final class CurlMultiLoop: @unchecked Sendable {
+    let curl: CurlLibrary
     private let multi: UnsafeMutableRawPointer
     private let lock = NSLock()
     // Guarded by `lock`.
@@ -15,15 +16,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     // Loop thread only: the transfers curl is working on, by easy handle.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
 
-    /// curl_global_init must run once before anything else touches libcurl.
-    static let globalInit: Void = {
-        OpenSSLRuntime.prepare()
-        _ = curl_global_init(Int(CURL_GLOBAL_ALL))
-    }()
-
     init() throws(HTTPError) {
-        _ = Self.globalInit
-        guard let multi = curl_multi_init() else { throw .protocolError("curl_multi_init failed") }
+        // Loads libcurl on the first HTTP request (see CurlLibrary); curl_global_init runs there.
+        do { curl = try CurlLibrary.load() } catch { throw .protocolError(error.description) }
+        guard let multi = curl.multiInit() else { throw .protocolError("curl_multi_init failed") }
         self.multi = multi
         let thread = Thread { [self] in run() }
         thread.name = "autoconf-curl"
@@ -39,7 +35,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         incoming.append(transfer)
         lock.unlock()
-        curl_multi_wakeup(multi)
+        _ = curl.multiWakeup(multi)
     }
 
     func cancel(_ transfer: CurlTransfer) {
@@ -47,7 +43,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         transfer.cancelRequested = true
         cancellations.append(transfer)
         lock.unlock()
-        curl_multi_wakeup(multi)
+        _ = curl.multiWakeup(multi)
     }
 
     /// Ends the thread; transfers still running are cancelled. The thread frees the multi handle.
@@ -55,7 +51,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         lock.lock()
         stopRequested = true
         lock.unlock()
-        curl_multi_wakeup(multi)
+        _ = curl.multiWakeup(multi)
     }
 
     private func run() {
@@ -71,7 +67,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
             for transfer in refused { transfer.cancel() }
             for transfer in starting {
-                if curl_multi_add_handle(multi, transfer.easy) == CURLM_OK {
+                if curl.multiAddHandle(multi, transfer.easy) == CURLM_OK {
                     active[transfer.easy] = transfer
                 } else {
                     transfer.cancel()
@@ -90,9 +86,9 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
 
             var running: Int32 = 0
-            _ = curl_multi_perform(multi, &running)
+            _ = curl.multiPerform(multi, &running)
             var queued: Int32 = 0
-            while let message = curl_multi_info_read(multi, &queued) {
+            while let message = curl.multiInfoRead(multi, &queued) {
                 guard autoconf_curl_msg_is_done(message) != 0, let easy = message.pointee.easy_handle,
                       let transfer = active[easy] else { continue }
                 let code = autoconf_curl_msg_result(message)
@@ -100,13 +96,13 @@ final class CurlMultiLoop: @unchecked Sendable {
                 transfer.complete(code)
             }
             // Sleeps until a socket is ready, curl's next timer, a wakeup, or one second at most.
-            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            _ = curl.multiPoll(multi, nil, 0, 1000, nil)
         }
-        curl_multi_cleanup(multi)
+        _ = curl.multiCleanup(multi)
     }
 
     private func remove(_ transfer: CurlTransfer) {
-        curl_multi_remove_handle(multi, transfer.easy)
+        _ = curl.multiRemoveHandle(multi, transfer.easy)
         active[transfer.easy] = nil
     }
 }

@@ -7,6 +7,7 @@ import Foundation
 /// `complete`, which resumes the waiting task exactly once.
 final class CurlTransfer: @unchecked Sendable {
     let easy: UnsafeMutableRawPointer
+    private let curl: CurlLibrary
     let request: HTTPRequest
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -24,9 +25,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// Guarded by the loop's lock.
     var cancelRequested = false
 
-    init(request: HTTPRequest, configuration: HTTPClientConfiguration, trustStore: TrustStore) throws(HTTPError) {
-        guard let easy = curl_easy_init() else { throw .protocolError("curl_easy_init failed") }
+    init(request: HTTPRequest, configuration: HTTPClientConfiguration, trustStore: TrustStore, curl: CurlLibrary) throws(HTTPError) {
+        guard let easy = curl.easyInit() else { throw .protocolError("curl_easy_init failed") }
         self.easy = easy
+        self.curl = curl
         self.request = request
         self.trustStore = trustStore
         errorBuffer = .allocate(capacity: Self.errorBufferSize)
@@ -35,51 +37,51 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     deinit {
-        curl_easy_cleanup(easy)
-        for list in lists { curl_slist_free_all(list) }
+        curl.easyCleanup(easy)
+        for list in lists { curl.slistFreeAll(list) }
         errorBuffer.deallocate()
     }
 
     private func configure(_ configuration: HTTPClientConfiguration) throws(HTTPError) {
         func check(_ code: CURLcode, _ what: String) throws(HTTPError) {
-            if code != CURLE_OK { throw .protocolError("cannot set \(what): \(String(cString: curl_easy_strerror(code)))") }
+            if code != CURLE_OK { throw .protocolError("cannot set \(what): \(curl.easyStrerror(code))") }
         }
         let url = request.url
         guard url.lowercased().hasPrefix("https://") || url.lowercased().hasPrefix("http://") else { throw .invalidURL(url) }
         if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F }) { throw .invalidURL(url) }
-        try check(autoconf_curl_setopt_string(easy, CURLOPT_URL, url), "the URL")
+        try check(curl.setoptString(easy, CURLOPT_URL, url), "the URL")
         // Threads and signals do not mix: without this, a DNS timeout would raise SIGALRM.
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
+        try check(curl.setoptLong(easy, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
         // Redirects are followed by RedirectFollower, hop by hop, so each one is checked.
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
-        try check(autoconf_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
-        try check(autoconf_curl_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"), "REDIR_PROTOCOLS_STR")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "HTTP_VERSION")
+        try check(curl.setoptLong(easy, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
+        try check(curl.setoptString(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
+        try check(curl.setoptString(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"), "REDIR_PROTOCOLS_STR")
+        try check(curl.setoptLong(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "HTTP_VERSION")
         // Verification is never switched off; these are libcurl's defaults, set so nobody has to check.
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
-        try check(trustStore.apply(to: easy), "CAINFO/CAPATH")
-        try check(autoconf_curl_setopt_string(easy, CURLOPT_USERAGENT, configuration.userAgent), "USERAGENT")
+        try check(curl.setoptLong(easy, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
+        try check(curl.setoptLong(easy, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
+        try check(trustStore.apply(to: easy, curl: curl), "CAINFO/CAPATH")
+        try check(curl.setoptString(easy, CURLOPT_USERAGENT, configuration.userAgent), "USERAGENT")
         // Servers may compress; libcurl decodes, and the size cap applies to the decoded body.
-        try check(autoconf_curl_setopt_string(easy, CURLOPT_ACCEPT_ENCODING, ""), "ACCEPT_ENCODING")
+        try check(curl.setoptString(easy, CURLOPT_ACCEPT_ENCODING, ""), "ACCEPT_ENCODING")
 
         let total = max(1, Int(request.timeout.milliseconds.rounded(.up)))
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")
+        try check(curl.setoptLong(easy, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")
         let connect = max(1, min(total, Int(configuration.connectTimeout.milliseconds.rounded(.up))))
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, connect), "CONNECTTIMEOUT_MS")
+        try check(curl.setoptLong(easy, CURLOPT_CONNECTTIMEOUT_MS, connect), "CONNECTTIMEOUT_MS")
         // Refuses early when Content-Length already says too much; the write callback catches the rest.
-        try check(autoconf_curl_setopt_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maximumBodySize)), "MAXFILESIZE")
+        try check(curl.setoptOff(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maximumBodySize)), "MAXFILESIZE")
 
         switch request.method {
         case .get: break
-        case .head: try check(autoconf_curl_setopt_long(easy, CURLOPT_NOBODY, 1), "NOBODY")
+        case .head: try check(curl.setoptLong(easy, CURLOPT_NOBODY, 1), "NOBODY")
         case .post:
             let body = request.body ?? []
-            try check(autoconf_curl_setopt_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "POSTFIELDSIZE")
+            try check(curl.setoptOff(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "POSTFIELDSIZE")
             // COPYPOSTFIELDS: curl keeps its own copy, so the Swift array may go away.
             // (A trailing NUL so even an empty body has a valid address; the size above excludes it.)
             var bytes = body + [0]
-            let code = bytes.withUnsafeMutableBytes { autoconf_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+            let code = bytes.withUnsafeMutableBytes { curl.setoptPointer(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
             try check(code, "POST body")
         }
 
@@ -91,7 +93,7 @@ final class CurlTransfer: @unchecked Sendable {
         for line in headerLines where line.contains(where: { $0 == "\r" || $0 == "\n" }) {
             throw .protocolError("header contains a line break: \(line.prefix(40))")
         }
-        if let list = makeList(headerLines) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, list), "HTTPHEADER") }
+        if let list = makeList(headerLines) { try check(curl.setoptSlist(easy, CURLOPT_HTTPHEADER, list), "HTTPHEADER") }
         var resolve = configuration.resolve
         if let addresses = request.addresses, !addresses.isEmpty, let components = URLComponents(string: request.url), let host = components.host {
             let port = components.port ?? (components.scheme?.lowercased() == "http" ? 80 : 443)
@@ -100,21 +102,21 @@ final class CurlTransfer: @unchecked Sendable {
                 resolve.append("\(host):\(port):" + addresses.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: ","))
             }
         }
-        if let list = makeList(resolve) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
-        if let list = makeList(configuration.connectTo) { try check(autoconf_curl_setopt_slist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
+        if let list = makeList(resolve) { try check(curl.setoptSlist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
+        if let list = makeList(configuration.connectTo) { try check(curl.setoptSlist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
 
-        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
+        try check(curl.setoptPointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         let me = Unmanaged.passUnretained(self).toOpaque()
-        try check(autoconf_curl_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "WRITEFUNCTION")
-        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, me), "WRITEDATA")
-        try check(autoconf_curl_setopt_header_callback(easy, curlHeaderCallback), "HEADERFUNCTION")
-        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, me), "HEADERDATA")
+        try check(curl.setoptWriteCallback(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "WRITEFUNCTION")
+        try check(curl.setoptPointer(easy, CURLOPT_WRITEDATA, me), "WRITEDATA")
+        try check(curl.setoptHeaderCallback(easy, curlHeaderCallback), "HEADERFUNCTION")
+        try check(curl.setoptPointer(easy, CURLOPT_HEADERDATA, me), "HEADERDATA")
     }
 
     private func makeList(_ lines: [String]) -> UnsafeMutablePointer<curl_slist>? {
         guard !lines.isEmpty else { return nil }
         var list: UnsafeMutablePointer<curl_slist>?
-        for line in lines { list = curl_slist_append(list, line) }
+        for line in lines { list = curl.slistAppend(list, line) }
         if let list { lists.append(list) }
         return list
     }
@@ -167,9 +169,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func response() -> HTTPResponse {
         var status = 0
-        _ = autoconf_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        _ = curl.getinfoLong(easy, CURLINFO_RESPONSE_CODE, &status)
         var verifyResult = -1
-        _ = autoconf_curl_getinfo_long(easy, CURLINFO_SSL_VERIFYRESULT, &verifyResult)
+        _ = curl.getinfoLong(easy, CURLINFO_SSL_VERIFYRESULT, &verifyResult)
         let https = request.url.lowercased().hasPrefix("https://")
         return HTTPResponse(status: status, headers: headers, body: body, url: request.url, tlsVerified: https && verifyResult == 0)
     }
@@ -177,7 +179,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var host: String { TextReport.hostOf(request.url) ?? request.url }
 
     private func error(for code: CURLcode) -> HTTPError {
-        let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : curl.easyStrerror(code)
         let message = "\(host): \(detail.trimmingCharacters(in: .whitespacesAndNewlines))"
         switch code {
         case CURLE_WRITE_ERROR where exceededLimit, CURLE_FILESIZE_EXCEEDED:

@@ -28,17 +28,17 @@ final class TrustStore: Sendable {
     }
 
     /// Sets CAINFO/CAPATH on an easy handle.
-    func apply(to easy: UnsafeMutableRawPointer) -> CURLcode {
+    func apply(to easy: UnsafeMutableRawPointer, curl: CurlLibrary) -> CURLcode {
         switch source {
         case .builtIn:
             return CURLE_OK
         case .directory(let directory, let extraFile):
-            let code = autoconf_curl_setopt_string(easy, CURLOPT_CAPATH, directory)
+            let code = curl.setoptString(easy, CURLOPT_CAPATH, directory)
             guard code == CURLE_OK else { return code }
             // nil switches the built-in bundle off: the directory has the same roots, cheaper.
-            return autoconf_curl_setopt_string(easy, CURLOPT_CAINFO, extraFile)
+            return curl.setoptString(easy, CURLOPT_CAINFO, extraFile)
         case .bundle(let bundle):
-            return autoconf_curl_setopt_string(easy, CURLOPT_CAINFO, bundle.path)
+            return curl.setoptString(easy, CURLOPT_CAINFO, bundle.path)
         }
     }
 
@@ -68,12 +68,13 @@ final class CABundle: Sendable {
     /// Where the system roots live: what this libcurl was built with, else the usual places.
     static func systemBundlePath() -> String? {
         var candidates: [String] = []
-        if let easy = curl_easy_init() {
+        // Without libcurl the usual places still apply (the first request then reports it missing).
+        if let curl = try? CurlLibrary.load(), let easy = curl.easyInit() {
             var pointer: UnsafeMutablePointer<CChar>?
-            if autoconf_curl_getinfo_string(easy, CURLINFO_CAINFO, &pointer) == CURLE_OK, let pointer {
+            if curl.getinfoString(easy, CURLINFO_CAINFO, &pointer) == CURLE_OK, let pointer {
                 candidates.append(String(cString: pointer))
             }
-            curl_easy_cleanup(easy)
+            curl.easyCleanup(easy)
         }
         candidates += ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"]
         return candidates.first { FileManager.default.isReadableFile(atPath: $0) }

@@ -60,6 +60,7 @@ struct MailSessionOutcome: Sendable {
 /// transfer through the progress callback.
 final class CurlMailSession: @unchecked Sendable {
     private var easy: UnsafeMutableRawPointer?
+    private let curl: CurlLibrary
     private let request: MailSessionRequest
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -71,14 +72,10 @@ final class CurlMailSession: @unchecked Sendable {
     fileprivate var partialLine = ""
     private var cancelFlag = false
 
-    private static let globalInit: Void = {
-        OpenSSLRuntime.prepare()
-        _ = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-    }()
-
     init(_ request: MailSessionRequest) throws(VerifyFailure) {
-        _ = Self.globalInit
-        guard let easy = curl_easy_init() else { throw .failure("curl_easy_init failed") }
+        // Loads libcurl on the first login test (see CurlLibrary); curl_global_init runs there.
+        do { curl = try CurlLibrary.load() } catch { throw .failure(error.description) }
+        guard let easy = curl.easyInit() else { throw .failure("curl_easy_init failed") }
         self.easy = easy
         self.request = request
         errorBuffer = .allocate(capacity: Self.errorBufferSize)
@@ -87,8 +84,8 @@ final class CurlMailSession: @unchecked Sendable {
     }
 
     deinit {
-        if let easy { curl_easy_cleanup(easy) }
-        for list in lists { curl_slist_free_all(list) }
+        if let easy { curl.easyCleanup(easy) }
+        for list in lists { curl.slistFreeAll(list) }
         errorBuffer.deallocate()
     }
 
@@ -101,7 +98,7 @@ final class CurlMailSession: @unchecked Sendable {
     private func configure() throws(VerifyFailure) {
         guard let easy else { return }
         func check(_ code: CURLcode, _ what: String) throws(VerifyFailure) {
-            if code != CURLE_OK { throw .failure("cannot set \(what): \(String(cString: curl_easy_strerror(code)))") }
+            if code != CURLE_OK { throw .failure("cannot set \(what): \(curl.easyStrerror(code))") }
         }
         let r = request
         // The host was validated by the caller; refuse anything that could alter the URL anyway.
@@ -109,56 +106,56 @@ final class CurlMailSession: @unchecked Sendable {
             throw .failure("invalid hostname for a URL")
         }
         let url = "\(r.mailProtocol.scheme(r.security))://\(Self.urlHost(r.host)):\(r.port)/"
-        try check(autoconf_curl_setopt_string(easy, CURLOPT_URL, url), "URL")
-        try check(autoconf_curl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s,smtp,smtps"), "PROTOCOLS_STR")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
+        try check(curl.setoptString(easy, CURLOPT_URL, url), "URL")
+        try check(curl.setoptString(easy, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s,smtp,smtps"), "PROTOCOLS_STR")
+        try check(curl.setoptLong(easy, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
+        try check(curl.setoptLong(easy, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
+        try check(curl.setoptLong(easy, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
         // STARTTLS must succeed or the connection ends before any credential: CURLUSESSL_ALL.
         // Plain is only reached when the caller allowed it explicitly.
         let useSSL: curl_usessl = r.security == .plain ? CURLUSESSL_NONE : CURLUSESSL_ALL
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_USE_SSL, Int(useSSL.rawValue)), "USE_SSL")
+        try check(curl.setoptLong(easy, CURLOPT_USE_SSL, Int(useSSL.rawValue)), "USE_SSL")
         if let caFile = r.caFile {
             // CAINFO alone would replace the system roots; CAPATH keeps them, so the file is extra.
-            try check(autoconf_curl_setopt_string(easy, CURLOPT_CAINFO, caFile), "CAINFO")
+            try check(curl.setoptString(easy, CURLOPT_CAINFO, caFile), "CAINFO")
             if FileManager.default.fileExists(atPath: "/etc/ssl/certs") {
-                try check(autoconf_curl_setopt_string(easy, CURLOPT_CAPATH, "/etc/ssl/certs"), "CAPATH")
+                try check(curl.setoptString(easy, CURLOPT_CAPATH, "/etc/ssl/certs"), "CAPATH")
             }
         }
         if !r.resolve.isEmpty {
             var list: UnsafeMutablePointer<curl_slist>?
-            for line in r.resolve { list = curl_slist_append(list, line) }
-            if let list { lists.append(list); try check(autoconf_curl_setopt_slist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
+            for line in r.resolve { list = curl.slistAppend(list, line) }
+            if let list { lists.append(list); try check(curl.setoptSlist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
         }
         let total = max(1, Int(r.timeout.milliseconds.rounded(.up)))
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, total), "CONNECTTIMEOUT_MS")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_CERTINFO, 1), "CERTINFO")
+        try check(curl.setoptLong(easy, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")
+        try check(curl.setoptLong(easy, CURLOPT_CONNECTTIMEOUT_MS, total), "CONNECTTIMEOUT_MS")
+        try check(curl.setoptLong(easy, CURLOPT_CERTINFO, 1), "CERTINFO")
         // Each server reply (LOGOUT at cleanup included) must come within the same bound.
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, total / 1000)), "SERVER_RESPONSE_TIMEOUT")
+        try check(curl.setoptLong(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, total / 1000)), "SERVER_RESPONSE_TIMEOUT")
 
         if let username = r.username, let password = r.password {
-            try check(autoconf_curl_setopt_string(easy, CURLOPT_USERNAME, username), "USERNAME")
+            try check(curl.setoptString(easy, CURLOPT_USERNAME, username), "USERNAME")
             // libcurl copies the string; our copy is zeroed right after.
-            let code = password.withCString { autoconf_curl_setopt_string(easy, CURLOPT_PASSWORD, $0) }
+            let code = password.withCString { curl.setoptString(easy, CURLOPT_PASSWORD, $0) }
             try check(code, "PASSWORD")
-            try check(autoconf_curl_setopt_string(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=\(r.mechanism ?? "*")"), "LOGIN_OPTIONS")
+            try check(curl.setoptString(easy, CURLOPT_LOGIN_OPTIONS, "AUTH=\(r.mechanism ?? "*")"), "LOGIN_OPTIONS")
         }
         // After the login, one harmless command: NOOP exists in all three protocols and needs no
         // mailbox; NOBODY makes libcurl read a single reply instead of a listing.
-        try check(autoconf_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, "NOOP"), "CUSTOMREQUEST")
-        if r.mailProtocol != .smtp { try check(autoconf_curl_setopt_long(easy, CURLOPT_NOBODY, 1), "NOBODY") }
+        try check(curl.setoptString(easy, CURLOPT_CUSTOMREQUEST, "NOOP"), "CUSTOMREQUEST")
+        if r.mailProtocol != .smtp { try check(curl.setoptLong(easy, CURLOPT_NOBODY, 1), "NOBODY") }
 
         let me = Unmanaged.passUnretained(self).toOpaque()
-        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
+        try check(curl.setoptPointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         // Without a write callback libcurl would print any listing to our stdout.
-        try check(autoconf_curl_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count }), "WRITEFUNCTION")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_VERBOSE, 1), "VERBOSE")
-        try check(autoconf_curl_setopt_debug_callback(easy, mailDebugCallback), "DEBUGFUNCTION")
-        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_DEBUGDATA, me), "DEBUGDATA")
-        try check(autoconf_curl_setopt_long(easy, CURLOPT_NOPROGRESS, 0), "NOPROGRESS")
-        try check(autoconf_curl_setopt_xferinfo_callback(easy, mailProgressCallback), "XFERINFOFUNCTION")
-        try check(autoconf_curl_setopt_pointer(easy, CURLOPT_XFERINFODATA, me), "XFERINFODATA")
+        try check(curl.setoptWriteCallback(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count }), "WRITEFUNCTION")
+        try check(curl.setoptLong(easy, CURLOPT_VERBOSE, 1), "VERBOSE")
+        try check(curl.setoptDebugCallback(easy, mailDebugCallback), "DEBUGFUNCTION")
+        try check(curl.setoptPointer(easy, CURLOPT_DEBUGDATA, me), "DEBUGDATA")
+        try check(curl.setoptLong(easy, CURLOPT_NOPROGRESS, 0), "NOPROGRESS")
+        try check(curl.setoptXferinfoCallback(easy, mailProgressCallback), "XFERINFOFUNCTION")
+        try check(curl.setoptPointer(easy, CURLOPT_XFERINFODATA, me), "XFERINFODATA")
     }
 
     /// Runs the connection to its end on a Dispatch thread.
@@ -175,15 +172,15 @@ final class CurlMailSession: @unchecked Sendable {
     private func performBlocking() -> MailSessionOutcome {
         let start = ContinuousClock.now
         guard let easy else { return MailSessionOutcome(code: CURLE_FAILED_INIT, message: "already used", serverLines: [], elapsedMilliseconds: 0, cancelled: false) }
-        let code = isCancelled ? CURLE_ABORTED_BY_CALLBACK : curl_easy_perform(easy)
+        let code = isCancelled ? CURLE_ABORTED_BY_CALLBACK : curl.easyPerform(easy)
         let detail = String(cString: errorBuffer)
-        let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        let message = detail.isEmpty ? curl.easyStrerror(code) : detail
         let subject = certificateSubject(easy)
         let lines = serverLines
         // Cleanup may still talk to the server (LOGOUT, QUIT): here on this thread, not in deinit
         // on whichever thread drops the last reference, and with the debug callback detached.
-        _ = autoconf_curl_setopt_long(easy, CURLOPT_VERBOSE, 0)
-        curl_easy_cleanup(easy)
+        _ = curl.setoptLong(easy, CURLOPT_VERBOSE, 0)
+        curl.easyCleanup(easy)
         self.easy = nil
         return MailSessionOutcome(
             code: code, message: message.trimmingCharacters(in: .whitespacesAndNewlines), serverLines: lines,
@@ -194,7 +191,7 @@ final class CurlMailSession: @unchecked Sendable {
     /// The leaf certificate's subject from CURLINFO_CERTINFO ("Subject:CN = …").
     private func certificateSubject(_ easy: UnsafeMutableRawPointer) -> String? {
         var info: UnsafeMutablePointer<curl_certinfo>?
-        guard autoconf_curl_getinfo_certinfo(easy, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
+        guard curl.getinfoCertinfo(easy, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
               var item = info.pointee.certinfo?[0]
         else { return nil }
         while true {
