@@ -1,5 +1,9 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One curl multi handle driven by its own thread, so every request of a lookup runs in parallel
 /// on one event loop (connection reuse and HTTP/2 multiplexing included) without blocking Swift's
@@ -7,7 +11,7 @@ import Foundation
 /// and wake the loop with `curl_multi_wakeup`; everything else happens on the loop thread.
 final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
-    private let lock = NSLock()
+    private let lock = Lock()
     // Guarded by `lock`.
     private var incoming: [CurlTransfer] = []
     private var cancellations: [CurlTransfer] = []
@@ -25,9 +29,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         _ = Self.globalInit
         guard let multi = curl_multi_init() else { throw .protocolError("curl_multi_init failed") }
         self.multi = multi
-        let thread = Thread { [self] in run() }
-        thread.name = "autoconf-curl"
-        thread.start()
+        DetachedThread.start(name: "autoconf-curl") { [self] in run() }
     }
 
     func submit(_ transfer: CurlTransfer) {

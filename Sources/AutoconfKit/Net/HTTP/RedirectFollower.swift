@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Follows HTTP redirects hop by hop, because a blind FOLLOWLOCATION would let any server send
 /// the client anywhere: at most `maximumHops` hops, never from https back to http, never to a
