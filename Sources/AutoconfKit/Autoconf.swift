@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The library's front door: build it with options, then look up addresses.
 ///
@@ -191,9 +195,9 @@ public struct AutoconfOptions: Sendable {
     private static func directoryStamp(_ path: String) -> String {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: path))?.sorted() ?? []
         let stamps = files.map { name -> String in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent(name))
+            let attributes = try? FileManager.default.attributesOfItem(atPath: path.hasSuffix("/") ? path + name : path + "/" + name)
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            return "\(name)@\(attributes?[.size] as? Int ?? 0)@\(modified)"
+            return "\(name)@\(attributes?.fileSize ?? 0)@\(modified)"
         }
         return "\(path)[\(stamps.joined(separator: ","))]"
     }

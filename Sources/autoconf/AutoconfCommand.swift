@@ -1,6 +1,13 @@
 import ArgumentParser
 import AutoconfKit
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct AutoconfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -89,5 +96,5 @@ func terminate(_ code: Int32) -> Never {
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("autoconf: \(message)\n".utf8))
+    StandardStreams.writeError("autoconf: \(message)\n")
 }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Lookup answers on disk, one JSON file per domain (`$XDG_CACHE_HOME/autoconf/DOMAIN.json`).
 ///
@@ -53,7 +60,7 @@ public struct LookupCache: Sendable {
     public func load(for email: EmailAddress, fingerprint: String, realName: String? = nil, now: Date = Date()) -> LookupResult? {
         guard let file = file(for: email.domain),
               let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
-              let size = attributes[.size] as? Int, size <= Self.maximumFileSize,
+              let size = attributes.fileSize, size <= Self.maximumFileSize,
               let data = FileManager.default.contents(atPath: file.path)
         else { return nil }
         let decoder = JSONDecoder()

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Turns a lookup result for one address into one for any address of the same domain: usernames
 /// (and any source or redirect that carries the address) go back to placeholders, which are then
@@ -13,8 +17,8 @@ enum AddressTemplating {
             return text(value)
         }
         func text(_ value: String) -> String {
-            value.replacingOccurrences(of: email.address, with: "%EMAILADDRESS%")
-                .replacingOccurrences(of: "\(email.localPart)%40\(email.domain)", with: "%EMAILADDRESS%")
+            value.replacing(email.address, with: "%EMAILADDRESS%")
+                .replacing("\(email.localPart)%40\(email.domain)", with: "%EMAILADDRESS%")
         }
         copy.configuration.incoming = candidate.configuration.incoming.map { server in
             var item = server

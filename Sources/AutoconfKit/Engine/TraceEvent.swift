@@ -29,7 +29,7 @@ public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String {
-        let time = String(format: "%7.1f ms", atMilliseconds)
+        let time = "\(atMilliseconds.fixedPoint(places: 1, width: 7)) ms"
         let what: String
         switch kind {
         case .started: what = "started"
@@ -41,7 +41,7 @@ public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
         case .failed(let failure): what = "failed (\(failure.kind.rawValue)): \(failure.message)"
         case .cancelled(let why): what = "cancelled: \(why)"
         }
-        let duration = durationMilliseconds.map { String(format: " (%.1f ms)", $0) } ?? ""
+        let duration = durationMilliseconds.map { " (\($0.fixedPoint(places: 1)) ms)" } ?? ""
         return "\(time)  \(plugin): \(what)\(duration)"
     }
 }
@@ -49,4 +49,8 @@ public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
 /// Receives trace events; called from any task, so it must be thread-safe.
 public typealias TraceObserver = @Sendable (TraceEvent) -> Void
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

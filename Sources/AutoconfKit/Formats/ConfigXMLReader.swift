@@ -192,4 +192,8 @@ enum URLCheck {
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

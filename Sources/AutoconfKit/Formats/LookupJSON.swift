@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The stable, versioned JSON of a lookup (`autoconf lookup --json`), documented in the README.
 /// Keys are only ever added within a schema version; a removal or change of meaning bumps it.

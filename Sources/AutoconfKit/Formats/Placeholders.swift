@@ -64,4 +64,8 @@ public struct Placeholders: Sendable {
     }()
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

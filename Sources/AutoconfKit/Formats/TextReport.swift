@@ -44,12 +44,12 @@ public enum TextReport {
         if !best.provenance.redirects.isEmpty { lines.append("redirects       \(best.provenance.redirects.joined(separator: " → "))") }
         for instruction in configuration.instructions where instruction.kind == .enable || instruction.kind == .appPassword {
             let label = instruction.kind == .enable ? "enable first" : "app password"
-            lines.append("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(instruction.text ?? "")\(instruction.url.map { " <\($0)>" } ?? "")")
+            lines.append("\(padded(label, to: 16))\(instruction.text ?? "")\(instruction.url.map { " <\($0)>" } ?? "")")
         }
         for (index, alternative) in result.candidates.dropFirst().enumerated() {
             let server = alternative.configuration.incoming.first.map { "\($0.type) \($0.endpoint)" } ?? "-"
             let label = index == 0 ? "alternatives" : ""
-            lines.append("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(server) from \(alternative.provenance.plugin) (\(alternative.trust))")
+            lines.append("\(padded(label, to: 16))\(server) from \(alternative.provenance.plugin) (\(alternative.trust))")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -63,7 +63,7 @@ public enum TextReport {
     }
 
     static func hostOf(_ url: String) -> String? {
-        guard let start = url.range(of: "://")?.upperBound else { return nil }
+        guard let start = url.firstRange(of: "://")?.upperBound else { return nil }
         let rest = url[start...]
         let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
         return host.isEmpty ? nil : String(host)
@@ -77,11 +77,24 @@ public enum TextReport {
         return rows.map { row in
             var line = ""
             for (index, cell) in row.enumerated() {
-                line += index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 2, withPad: " ", startingAt: 0)
+                line += index == row.count - 1 ? cell : padded(cell, to: widths[index] + 2)
             }
             return String(line.reversed().drop { $0 == " " }.reversed())
         }
     }
+
+    /// NSString's `padding(toLength:withPad: " ", startingAt: 0)`, which needed full Foundation:
+    /// the length counts UTF-16 code units, as it did there, and longer text is cut to it.
+    static func padded(_ text: String, to length: Int) -> String {
+        let units = text.utf16.count
+        if units < length { return text + String(repeating: " ", count: length - units) }
+        if units == length { return text }
+        return String(decoding: Array(text.utf16.prefix(length)), as: UTF16.self)
+    }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

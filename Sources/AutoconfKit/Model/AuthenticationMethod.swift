@@ -76,4 +76,8 @@ public struct Authentication: Sendable, Hashable, Codable, CustomStringConvertib
     public var description: String { system.map { "\(method) (\($0))" } ?? method.rawValue }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

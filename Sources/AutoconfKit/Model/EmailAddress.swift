@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A parsed, validated email address. The local part is kept exactly as typed; the domain is
 /// lowercased and converted to its A-label (punycode) form with libidn2, so every later step

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// IP address literals, which a user may type for a server (`--imap [::1]:993`). They are not
 /// hostnames, so `Hostname` rejects them; this accepts exactly what inet_pton accepts.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The "more settings" form: servers, security and username the user gives by hand. What is given
 /// wins; what is missing comes from discovery, or from the protocol's standard port.
@@ -37,7 +41,7 @@ public struct ManualSettings: Sendable, Hashable {
             settings.security = socket
         }
         if let username {
-            let trimmed = username.trimmingCharacters(in: .whitespaces)
+            let trimmed = username.trimmingWhitespace()
             if trimmed.isEmpty { throw ManualSettingsError(field: name("username"), value: username, problem: "the username is empty") }
             if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                 throw ManualSettingsError(field: name("username"), value: username, problem: "the username contains a control character")
@@ -150,7 +154,7 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
 
     public static func parse(_ text: String, field: String) throws(ManualSettingsError) -> ServerAddress {
         func fail(_ problem: String) -> ManualSettingsError { ManualSettingsError(field: field, value: text, problem: problem) }
-        let input = text.trimmingCharacters(in: .whitespaces)
+        let input = text.trimmingWhitespace()
         if input.isEmpty { throw fail("the server is empty") }
         if input.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { throw fail("the server contains a control character") }
         if input.contains("://") { throw fail("give HOST[:PORT] without a scheme") }
@@ -179,14 +183,14 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         }
         var port: Int?
         if let portPart {
-            let digits = portPart.trimmingCharacters(in: .whitespaces)
+            let digits = portPart.trimmingWhitespace()
             if digits.isEmpty { throw fail("the port after ':' is missing") }
             guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits), (1...65535).contains(value) else {
                 throw fail("the port '\(digits.prefix(10))' is not a number from 1 to 65535")
             }
             port = value
         }
-        var host = hostPart.trimmingCharacters(in: .whitespaces)
+        var host = hostPart.trimmingWhitespace()
         if host.isEmpty { throw fail("the hostname is empty") }
         if IPAddress.isLiteral(host) { return ServerAddress(host: host, port: port) }
         if host.hasSuffix(".") { host.removeLast() }
@@ -213,7 +217,7 @@ public struct ManualSettingsError: Error, Sendable, Equatable, CustomStringConve
 extension SocketType {
     /// The form's spelling: `ssl` (also `tls`), `starttls`, `plain` (also `none`).
     public init?(manual value: String) {
-        switch value.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch value.trimmingWhitespace().lowercased() {
         case "ssl", "tls", "implicit-tls": self = .ssl
         case "starttls": self = .startTLS
         case "plain", "none": self = .plain

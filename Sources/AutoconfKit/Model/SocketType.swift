@@ -28,4 +28,8 @@ public enum SocketType: String, Sendable, Hashable, Codable, CaseIterable, Custo
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

@@ -1,5 +1,9 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Logs in to the servers of one configuration to prove it works: each incoming protocol's first
 /// server (IMAP, POP3) and the first SMTP server, concurrently, all within one deadline.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads what an IMAP, POP3 or SMTP server said (its lines only, in order): the capabilities it
 /// advertised last (after STARTTLS they are sent again and the earlier ones no longer count), the
@@ -16,7 +20,7 @@ struct ServerReplies: Sendable {
                 let upper = line.uppercased()
                 if upper.hasPrefix("* CAPABILITY ") {
                     last = words(String(line.dropFirst("* CAPABILITY ".count)))
-                } else if let range = upper.range(of: "[CAPABILITY ") {
+                } else if let range = upper.firstRange(of: "[CAPABILITY ") {
                     let rest = line[range.upperBound...]
                     last = words(String(rest.prefix { $0 != "]" }))
                 }
@@ -98,7 +102,7 @@ struct ServerReplies: Sendable {
     }
 
     private func clean(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         return trimmed.isEmpty ? nil : trimmed
     }
 

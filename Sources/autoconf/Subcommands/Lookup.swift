@@ -1,6 +1,14 @@
 import ArgumentParser
 import AutoconfKit
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
 
 struct Lookup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -136,8 +144,7 @@ struct Lookup: AsyncParsableCommand {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
         guard ["imap", "pop3"].contains(prefer.lowercased()) else { throw ValidationError("--prefer must be imap or pop3") }
         for directory in providers {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard isDirectory(directory) else {
                 throw ValidationError("--providers \(directory): not a directory")
             }
         }
@@ -171,7 +178,7 @@ struct Lookup: AsyncParsableCommand {
         var options = AutoconfOptions()
         options.timeout = .milliseconds(Int64(timeout * 1000))
         options.offline = offline
-        options.plugins = plugins.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        options.plugins = plugins.map { $0.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
         options.providerDirectories = providers
         options.readsUserDirectory = !noUserProviders
         options.preferredIncoming = ServerType(rawValue: prefer)
@@ -197,7 +204,7 @@ struct Lookup: AsyncParsableCommand {
         if let batch { return try await runBatch(batch, autoconf: autoconf) }
         var observer: TraceObserver?
         if verbose {
-            observer = { @Sendable event in FileHandle.standardError.write(Data("\(event)\n".utf8)) }
+            observer = { @Sendable event in StandardStreams.writeError("\(event)\n") }
         }
         let result = try await autoconf.lookup(email ?? "", observer: observer)
         let format = json ? .json : format
@@ -222,10 +229,10 @@ struct Lookup: AsyncParsableCommand {
                     throw ExitStatus(code: Exit.badInput)
                 }
             }
-            if let verification { FileHandle.standardError.write(Data(VerificationText.render(verification).utf8)) }
+            if let verification { StandardStreams.writeError(VerificationText.render(verification)) }
         }
         if verbose && format != .json, let best = result.best {
-            FileHandle.standardError.write(Data("chosen: \(best.provenance.plugin) (\(best.trust)) after \(String(format: "%.1f", result.elapsedMilliseconds)) ms\n".utf8))
+            StandardStreams.writeError("chosen: \(best.provenance.plugin) (\(best.trust)) after \(result.elapsedMilliseconds.fixedPoint(places: 1)) ms\n")
         }
         if let verification {
             if !verification.succeeded { throw ExitStatus(code: Exit.loginFailed) }
@@ -264,7 +271,7 @@ struct Lookup: AsyncParsableCommand {
     func runBatch(_ path: String, autoconf: Autoconf) async throws {
         let text: String
         if path == "-" {
-            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            text = String(decoding: StandardStreams.readInputToEnd(), as: UTF8.self)
         } else {
             guard let data = FileManager.default.contents(atPath: path) else { throw BadInput("--batch \(path): cannot read the file") }
             text = String(decoding: data, as: UTF8.self)
@@ -283,7 +290,7 @@ struct Lookup: AsyncParsableCommand {
                 allFound.set(false)
                 output = LookupJSON.encode(BatchError(line: number, input: input, error: message), pretty: false)
             }
-            FileHandle.standardOutput.write(Data((output + "\n").utf8))
+            StandardStreams.writeOutput(output + "\n")
         }
         await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, progress: progress, emit: emit)
         if !allFound.value { throw ExitStatus(code: Exit.notFound) }
@@ -297,7 +304,7 @@ extension Lookup {
         let filled = total == 0 ? width : done * width / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let end = done == total ? "\n" : ""
-        FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(total) domains\(end)".utf8))
+        StandardStreams.writeError("\r[\(bar)] \(done)/\(total) domains\(end)")
     }
 }
 
@@ -310,10 +317,9 @@ struct BatchError: Encodable {
     var error: String
 }
 
-final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Bool
-    init(_ value: Bool) { stored = value }
-    var value: Bool { lock.withLock { stored } }
-    func set(_ value: Bool) { lock.withLock { stored = value } }
+final class LockedFlag: Sendable {
+    private let stored: Mutex<Bool>
+    init(_ value: Bool) { stored = Mutex(value) }
+    var value: Bool { stored.withLock { $0 } }
+    func set(_ value: Bool) { stored.withLock { $0 = value } }
 }

@@ -1,6 +1,10 @@
 import ArgumentParser
 import AutoconfKit
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct Providers: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -52,6 +52,20 @@ struct TableFetcher: HTTPFetching {
         await #expect(throws: FetchFailure.self) { try await follow(["https://a.example.test/": (302, "https://10.0.0.1/")]) }
     }
 
+    @Test func internationalDomainsKeepTheirALabels() async throws {
+        // URLComponents.host turns A-labels into U-labels when ICU is linked (it is in this test
+        // process, and in any app that links full Foundation); Hostname then refused them.
+        let table: [String: (Int, String?)] = [
+            "https://autoconfig.xn--mller-kva.de/": (302, "https://mail.xn--mller-kva.de/x"),
+            "https://mail.xn--mller-kva.de/x": (200, nil),
+        ]
+        let follower = RedirectFollower(fetcher: TableFetcher(table: table), scope: .email("xn--mller-kva.de"), deadline: .now + .seconds(5))
+        let followed = try await follower.fetch(HTTPRequest(url: "https://autoconfig.xn--mller-kva.de/"))
+        #expect(followed.response.url == "https://mail.xn--mller-kva.de/x")
+        #expect(followed.path.registrableDomains == ["xn--mller-kva.de"])
+        #expect(!followed.crossedDomains)
+    }
+
     @Test func derivedHostsStayAtOrBelowTheEmailDomain() {
         #expect(DomainScope.derivedHostRefusal("autodiscover.example.com", emailDomain: "example.com") == nil)
         #expect(DomainScope.derivedHostRefusal("autodiscover.co.uk", emailDomain: "co.uk") != nil)

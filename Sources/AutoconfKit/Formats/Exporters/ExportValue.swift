@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The checks every exported value passes. Hostnames must be DNS names or IP literals, ports
 /// 1–65535; free text (usernames, names) may contain no control or line-separator character and
@@ -39,15 +43,7 @@ struct ExportValue {
     }
 
     /// Percent-encodes everything but RFC 3986 unreserved characters (for URL userinfo).
-    static func percentEncoded(_ value: String) -> String {
-        var result = ""
-        for byte in value.utf8 {
-            let isUnreserved = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
-            result += isUnreserved ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
-        }
-        return result
-    }
+    static func percentEncoded(_ value: String) -> String { PercentEncoding.encode(value) }
 
     static func isLineBreakOrControl(_ scalar: Unicode.Scalar) -> Bool {
         let category = scalar.properties.generalCategory

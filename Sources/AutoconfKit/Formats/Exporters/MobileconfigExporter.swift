@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An Apple configuration profile (`.mobileconfig`) with one `com.apple.mail.managed` payload, as
 /// iOS and macOS Mail install it. It is an XML property list built as an element tree and
@@ -51,7 +55,7 @@ enum MobileconfigExporter {
         var document = XMLSerializer.serialize(root)
         // libxml2 writes the XML declaration first; the plist DOCTYPE goes right after it.
         let doctype = "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" \"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-        if let end = document.range(of: "?>\n") { document.insert(contentsOf: doctype, at: end.upperBound) }
+        if let end = document.firstRange(of: "?>\n") { document.insert(contentsOf: doctype, at: end.upperBound) }
         return ExportedFile(suggestedPath: "\(account.safeName).mobileconfig", contents: document)
     }
 

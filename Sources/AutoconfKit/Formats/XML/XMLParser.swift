@@ -1,5 +1,9 @@
 import CLibXML2
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Hardened XML parsing on libxml2 for documents from the network: no network access, no DTD
 /// loading, no entity substitution (any DOCTYPE is refused outright, which also stops XXE and
@@ -63,7 +67,7 @@ public enum HardenedXMLParser {
 
     /// libxml2 messages may span lines ("…encoding !\nBytes: 0xFF…"): errors stay one line.
     private static func oneLine(_ message: String, fallback: String) -> String {
-        let text = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+        let text = message.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: "; ")
         return text.isEmpty ? fallback : text
     }
 

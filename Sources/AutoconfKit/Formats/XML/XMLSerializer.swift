@@ -1,5 +1,9 @@
 import CLibXML2
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Serializes an `XMLElement` tree through libxml2, which does all escaping. Characters that XML
 /// 1.0 cannot carry (most control characters) are dropped first, so the output always parses.

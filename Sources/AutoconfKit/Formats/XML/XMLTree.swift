@@ -53,4 +53,8 @@ public struct XMLParseError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

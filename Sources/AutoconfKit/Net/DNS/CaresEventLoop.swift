@@ -1,9 +1,17 @@
 import CCares
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
 
 /// One c-ares channel and the thread that drives it. c-ares 1.18 channels are not thread-safe, so
 /// every call on the channel (ares_send, ares_process_fd, ares_destroy) happens on this thread;
-/// other threads only hand over queries and cancellations under `lock` and wake the thread through
+/// other threads only hand over queries and cancellations through `state` and wake the thread through
 /// a pipe. Many queries are in flight at once on the one channel.
 ///
 /// Each query has its own deadline, enforced here rather than by c-ares (whose per-try timeouts
@@ -38,12 +46,17 @@ final class CaresEventLoop: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var entries: [Int: Entry] = [:]
-    /// Cancellations that arrived before their query was submitted.
-    private var cancelledEarly: Set<Int> = []
-    private var nextID = 1
-    private var stopping = false
+    /// What other threads share with the loop thread.
+    private struct State {
+        var entries: [Int: Entry] = [:]
+        /// Cancellations that arrived before their query was submitted.
+        var cancelledEarly: Set<Int> = []
+        var nextID = 1
+        var stopping = false
+    }
+
+    private let state = Mutex(State())
+    // Loop thread only (and init, before the thread starts).
     private var channel: ares_channel?
     private var wakeRead: Int32 = -1
     private var wakeWrite: Int32 = -1
@@ -81,9 +94,7 @@ final class CaresEventLoop: @unchecked Sendable {
         channel = created
         wakeRead = fds[0]
         wakeWrite = fds[1]
-        let thread = Thread { [self] in run() }
-        thread.name = "autoconf-dns"
-        thread.start()
+        DetachedThread.start(name: "autoconf-dns") { [self] in run() }
     }
 
     static func describe(_ status: Int32) -> String {
@@ -93,47 +104,41 @@ final class CaresEventLoop: @unchecked Sendable {
 
     /// A new query id (ids are never reused, so a late callback can never reach a newer query).
     func makeID() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        nextID += 1
-        return nextID
+        state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
     }
 
     /// Hands a wire-format query to the loop; `completion` runs exactly once, on any thread.
     func submit(id: Int, query: [UInt8], deadline: ContinuousClock.Instant, completion: @escaping Completion) {
-        lock.lock()
-        if stopping {
-            lock.unlock()
-            completion(.failed("the DNS resolver was shut down"))
+        // The completion runs outside the lock: it may call back into the loop.
+        let refusal: Outcome? = state.withLock { state in
+            if state.stopping { return .failed("the DNS resolver was shut down") }
+            if state.cancelledEarly.remove(id) != nil { return .cancelled }
+            state.entries[id] = Entry(query: query, deadline: deadline, completion: completion)
+            return nil
+        }
+        if let refusal {
+            completion(refusal)
             return
         }
-        if cancelledEarly.remove(id) != nil {
-            lock.unlock()
-            completion(.cancelled)
-            return
-        }
-        entries[id] = Entry(query: query, deadline: deadline, completion: completion)
-        lock.unlock()
         wake()
     }
 
     /// Ends the wait for a query at once (its c-ares query, if sent, finishes unobserved).
     func cancel(id: Int) {
-        lock.lock()
-        guard let entry = entries.removeValue(forKey: id) else {
-            cancelledEarly.insert(id)
-            lock.unlock()
-            return
+        let entry = state.withLock { state in
+            let entry = state.entries.removeValue(forKey: id)
+            if entry == nil { state.cancelledEarly.insert(id) }
+            return entry
         }
-        lock.unlock()
-        entry.completion(.cancelled)
+        entry?.completion(.cancelled)
     }
 
     /// Stops the thread; it destroys the channel and fails whatever is still waiting.
     func shutdown() {
-        lock.lock()
-        stopping = true
-        lock.unlock()
+        state.withLock { $0.stopping = true }
         wake()
     }
 
@@ -154,21 +159,21 @@ final class CaresEventLoop: @unchecked Sendable {
             var expired: [Completion] = []
             let now = ContinuousClock.now
             var nearest: ContinuousClock.Instant?
-            lock.lock()
-            let stop = stopping
-            for (id, entry) in entries {
-                if entry.deadline <= now {
-                    expired.append(entry.completion)
-                    entries[id] = nil
-                    continue
+            let stop = state.withLock { state in
+                for (id, entry) in state.entries {
+                    if entry.deadline <= now {
+                        expired.append(entry.completion)
+                        state.entries[id] = nil
+                        continue
+                    }
+                    if !entry.sent {
+                        toSend.append((id, entry.query))
+                        state.entries[id]?.sent = true
+                    }
+                    nearest = nearest.map { min($0, entry.deadline) } ?? entry.deadline
                 }
-                if !entry.sent {
-                    toSend.append((id, entry.query))
-                    entries[id]?.sent = true
-                }
-                nearest = nearest.map { min($0, entry.deadline) } ?? entry.deadline
+                return state.stopping
             }
-            lock.unlock()
             if stop { break }
             for completion in expired { completion(.timeout) }
             // In the order they were asked (ids grow), so the first question gets the first answer.
@@ -209,10 +214,11 @@ final class CaresEventLoop: @unchecked Sendable {
         // ares_destroy calls back every query still in c-ares with ARES_EDESTRUCTION.
         ares_destroy(channel)
         self.channel = nil
-        lock.lock()
-        let left = entries.values.map(\.completion)
-        entries.removeAll()
-        lock.unlock()
+        let left = state.withLock { state in
+            let left = state.entries.values.map(\.completion)
+            state.entries.removeAll()
+            return left
+        }
         for completion in left { completion(.failed("the DNS resolver was shut down")) }
         close(wakeRead)
         close(wakeWrite)
@@ -236,9 +242,7 @@ final class CaresEventLoop: @unchecked Sendable {
     }
 
     private func finish(id: Int, status: Int32, bytes: [UInt8]) {
-        lock.lock()
-        let entry = entries.removeValue(forKey: id)
-        lock.unlock()
+        let entry = state.withLock { $0.entries.removeValue(forKey: id) }
         entry?.completion(.response(status: status, bytes: bytes))
     }
 }

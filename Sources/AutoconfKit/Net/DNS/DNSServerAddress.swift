@@ -20,7 +20,7 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func parse(_ text: String) -> Result<DNSServerAddress, ParseError> {
-        let input = text.trimmingCharacters(in: .whitespaces)
+        let input = text.trimmingWhitespace()
         func fail(_ why: String) -> Result<DNSServerAddress, ParseError> {
             .failure(ParseError(message: "--dns-server '\(text.prefix(80))': \(why) (expected an IP address with an optional :PORT)"))
         }
@@ -59,4 +59,8 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif

@@ -1,21 +1,25 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
 
 /// Builds the c-ares resolver (its channel reads resolv.conf and starts a thread) on the first
 /// query, so a lookup that provider files answer never pays for it.
-final class LazyDNSResolver: DNSResolving, @unchecked Sendable {
+final class LazyDNSResolver: DNSResolving, Sendable {
     private let servers: [String]
-    private let lock = NSLock()
-    private var resolver: CaresResolver?
+    private let resolver = Mutex<CaresResolver?>(nil)
 
     init(servers: [String]) { self.servers = servers }
 
     private var resolved: CaresResolver {
-        lock.lock()
-        defer { lock.unlock() }
-        if let resolver { return resolver }
-        let fresh = CaresResolver(servers: servers)
-        resolver = fresh
-        return fresh
+        resolver.withLock { resolver in
+            if let resolver { return resolver }
+            let fresh = CaresResolver(servers: servers)
+            resolver = fresh
+            return fresh
+        }
     }
 
     func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> { try await resolved.mx(name) }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `HTTPFetching` on libcurl. One request is one response: redirects are never followed here
 /// (see `RedirectFollower`), TLS verification is always on, only http and https are spoken,

@@ -1,5 +1,9 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One curl multi handle driven by its own thread, so every request of a lookup runs in parallel
 /// on one event loop (connection reuse and HTTP/2 multiplexing included) without blocking Swift's
@@ -8,7 +12,7 @@ import Foundation
 final class CurlMultiLoop: @unchecked Sendable {
     let curl: CurlLibrary
     private let multi: UnsafeMutableRawPointer
-    private let lock = NSLock()
+    private let lock = Lock()
     // Guarded by `lock`.
     private var incoming: [CurlTransfer] = []
     private var cancellations: [CurlTransfer] = []
@@ -21,9 +25,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         do { curl = try CurlLibrary.load() } catch { throw .protocolError(error.description) }
         guard let multi = curl.multiInit() else { throw .protocolError("curl_multi_init failed") }
         self.multi = multi
-        let thread = Thread { [self] in run() }
-        thread.name = "autoconf-curl"
-        thread.start()
+        DetachedThread.start(name: "autoconf-curl") { [self] in run() }
     }
 
     func submit(_ transfer: CurlTransfer) {

@@ -1,5 +1,9 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One request on one curl easy handle. It owns every curl pointer it creates (the handle, its
 /// header and mapping lists, the error buffer) and frees them in `deinit`, after the multi loop
@@ -141,8 +145,8 @@ final class CurlTransfer: @unchecked Sendable {
             return count
         }
         guard let colon = line.firstIndex(of: ":") else { return count }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = line[..<colon].trimmingWhitespace().lowercased()
+        let value = line[line.index(after: colon)...].trimmingWhitespaceAndNewlines()
         guard !name.isEmpty else { return count }
         headers[name] = headers[name].map { "\($0), \(value)" } ?? value
         return count
@@ -180,7 +184,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func error(for code: CURLcode) -> HTTPError {
         let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : curl.easyStrerror(code)
-        let message = "\(host): \(detail.trimmingCharacters(in: .whitespacesAndNewlines))"
+        let message = "\(host): \(detail.trimmingWhitespaceAndNewlines())"
         switch code {
         case CURLE_WRITE_ERROR where exceededLimit, CURLE_FILESIZE_EXCEEDED:
             return .tooLarge(request.maximumBodySize)

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the user can set about the HTTP layer: extra trusted roots, host mappings (curl's
 /// `--resolve` and `--connect-to`, which are also how the test suite reaches its local server) and

@@ -1,12 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
 
 /// Builds the real libcurl client on its first request: a lookup that provider files answer never
 /// starts curl's thread or loads the CA store. One lives as long as its `Autoconf` value, so
 /// consecutive lookups reuse its thread and open connections.
-final class LazyHTTPClient: HTTPFetching, @unchecked Sendable {
+final class LazyHTTPClient: HTTPFetching, Sendable {
     let configuration: HTTPClientConfiguration
-    private let lock = NSLock()
-    private var client: Result<CurlHTTPClient, HTTPError>?
+    private let client = Mutex<Result<CurlHTTPClient, HTTPError>?>(nil)
 
     init(configuration: HTTPClientConfiguration) { self.configuration = configuration }
 
@@ -15,11 +19,12 @@ final class LazyHTTPClient: HTTPFetching, @unchecked Sendable {
     }
 
     private func resolved() throws(HTTPError) -> CurlHTTPClient {
-        lock.lock()
-        defer { lock.unlock() }
-        if client == nil {
-            do throws(HTTPError) { client = .success(try CurlHTTPClient(configuration: configuration)) } catch { client = .failure(error) }
+        let made = client.withLock { client in
+            if client == nil {
+                do throws(HTTPError) { client = .success(try CurlHTTPClient(configuration: configuration)) } catch { client = .failure(error) }
+            }
+            return client!
         }
-        return try client!.get()
+        return try made.get()
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Follows HTTP redirects hop by hop, because a blind FOLLOWLOCATION would let any server send
 /// the client anywhere: at most `maximumHops` hops, never from https back to http, never to a
@@ -26,7 +30,7 @@ public struct RedirectFollower: Sendable {
         var path = FollowedResponse.Path()
         var visited: Set<String> = []
         while true {
-            guard let host = URLComponents(string: current.url)?.host?.lowercased() else { throw .invalidURL(current.url) }
+            guard let host = Self.host(of: current.url)?.lowercased() else { throw .invalidURL(current.url) }
             if let why = DomainScope.refusal(host) { throw .refusedHost(host, why) }
             path.note(host: host, url: current.url, scope: scope)
             visited.insert(current.url)
@@ -60,6 +64,17 @@ public struct RedirectFollower: Sendable {
             }
             current.url = next
         }
+    }
+
+    /// The host as it goes on the wire. `URLComponents.host` turns A-labels into Unicode whenever
+    /// the process links ICU (full Foundation: the tests, an app embedding the library), and
+    /// Hostname then refused `autoconfig.müller.de`: no HTTP source of an IDN domain was asked.
+    /// `encodedHost` keeps A-labels; a host it could only percent-encode (FoundationEssentials
+    /// alone, without IDNA) comes decoded, so the refusal names the characters.
+    static func host(of url: String) -> String? {
+        guard let components = URLComponents(string: url) else { return nil }
+        if let encoded = components.encodedHost, !encoded.contains("%") { return encoded }
+        return components.host
     }
 }
 

@@ -1,5 +1,12 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where TLS roots come from. OpenSSL 3 takes ~60 ms to load a full PEM bundle, and libcurl
 /// loads CAINFO again for every new connection, all on the one loop thread — so where the system

@@ -1,5 +1,10 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Dispatch
 
 /// The mail protocols the login tester speaks through libcurl.
 public enum MailProtocol: String, Sendable, Hashable, Codable {
@@ -65,7 +70,7 @@ final class CurlMailSession: @unchecked Sendable {
     private var lists: [UnsafeMutablePointer<curl_slist>] = []
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private static let errorBufferSize = 256  // CURL_ERROR_SIZE
-    private let lock = NSLock()
+    private let lock = Lock()
     // Written by the curl callbacks on the perform thread, read after perform returns.
     fileprivate var serverLines: [String] = []
     fileprivate var tlsVersion: String?
@@ -183,7 +188,7 @@ final class CurlMailSession: @unchecked Sendable {
         curl.easyCleanup(easy)
         self.easy = nil
         return MailSessionOutcome(
-            code: code, message: message.trimmingCharacters(in: .whitespacesAndNewlines), serverLines: lines,
+            code: code, message: message.trimmingWhitespaceAndNewlines(), serverLines: lines,
             tlsVersion: tlsVersion, certificateSubject: subject,
             elapsedMilliseconds: (ContinuousClock.now - start).milliseconds, cancelled: isCancelled)
     }
@@ -197,7 +202,7 @@ final class CurlMailSession: @unchecked Sendable {
         while true {
             if let data = item.pointee.data {
                 let line = String(cString: data)
-                if line.hasPrefix("Subject:") { return String(line.dropFirst("Subject:".count)).trimmingCharacters(in: .whitespaces) }
+                if line.hasPrefix("Subject:") { return line.dropFirst("Subject:".count).trimmingWhitespace() }
             }
             guard let next = item.pointee.next else { return nil }
             item = next
@@ -212,13 +217,13 @@ final class CurlMailSession: @unchecked Sendable {
             partialLine += text
             // "\r\n" is one Character in Swift: look for either.
             while let newline = partialLine.firstIndex(where: { $0 == "\n" || $0 == "\r\n" }) {
-                let line = partialLine[..<newline].trimmingCharacters(in: .whitespacesAndNewlines)
+                let line = partialLine[..<newline].trimmingWhitespaceAndNewlines()
                 partialLine = String(partialLine[partialLine.index(after: newline)...])
                 if !line.isEmpty && serverLines.count < 500 { serverLines.append(String(line.prefix(1000))) }
             }
         case CURLINFO_TEXT:
             // "SSL connection using TLSv1.3 / TLS_AES_256_GCM_SHA384"
-            if let range = text.range(of: "SSL connection using ") {
+            if let range = text.firstRange(of: "SSL connection using ") {
                 let rest = text[range.upperBound...]
                 tlsVersion = String(rest.prefix { $0 != " " && $0 != "/" && $0 != "\n" })
             }

@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
 
 /// Checks whether a mail server really answers on a host and port: connects (honouring
 /// `--resolve` / `--connect-to`), does a real TLS handshake with certificate and hostname
@@ -28,7 +36,7 @@ public final class MailProber: Sendable {
         let flag = CancelFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<MailProbeResult, MailProbeError>, Never>) in
-                let thread = Thread {
+                DetachedThread.start(name: "autoconf-probe") {
                     // OpenSSL writes to the socket with write(2): a server that has closed the
                     // connection would raise SIGPIPE and kill the whole process. Blocking it on this
                     // thread (the signal is directed at the writing thread) turns it into EPIPE,
@@ -45,8 +53,6 @@ public final class MailProber: Sendable {
                         continuation.resume(returning: .failure(error))
                     }
                 }
-                thread.name = "autoconf-probe"
-                thread.start()
             }
         } onCancel: {
             flag.cancel()
@@ -91,37 +97,28 @@ public enum MailProberKey: ServiceKey {
 
 /// Loading the system trust store takes tens of milliseconds, so a TLS context is made only when
 /// a probe needs one, once per CA file for the life of the process.
-final class TLSContextCache: @unchecked Sendable {
+final class TLSContextCache: Sendable {
     static let shared = TLSContextCache()
-    private let lock = NSLock()
-    private var contexts: [String: Result<TLSContext, MailProbeError>] = [:]
+    private let contexts = Mutex<[String: Result<TLSContext, MailProbeError>]>([:])
 
     func context(caFile: String?) -> Result<TLSContext, MailProbeError> {
-        lock.lock()
-        defer { lock.unlock() }
-        let key = caFile ?? ""
-        if let cached = contexts[key] { return cached }
-        let made: Result<TLSContext, MailProbeError>
-        do throws(MailProbeError) { made = .success(try TLSContext(caFile: caFile)) } catch { made = .failure(error) }
-        contexts[key] = made
-        return made
+        // Made under the lock: two probes starting at once load the trust store only once.
+        contexts.withLock { contexts in
+            let key = caFile ?? ""
+            if let cached = contexts[key] { return cached }
+            let made: Result<TLSContext, MailProbeError>
+            do throws(MailProbeError) { made = .success(try TLSContext(caFile: caFile)) } catch { made = .failure(error) }
+            contexts[key] = made
+            return made
+        }
     }
 }
 
 /// Set by the cancelling task, read by the probe thread.
-final class CancelFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
+final class CancelFlag: Sendable {
+    private let cancelled = Mutex(false)
 
-    func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
-    }
+    func cancel() { cancelled.withLock { $0 = true } }
 
-    func isCancelled() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
-    }
+    func isCancelled() -> Bool { cancelled.withLock { $0 } }
 }

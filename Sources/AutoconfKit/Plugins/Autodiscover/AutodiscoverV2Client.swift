@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Microsoft's Autodiscover v2 (JSON), used to tell a Microsoft 365 tenant from a foreign domain:
 ///

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Fetches one config-v1.1 URL (following redirects with `RedirectFollower`) and turns the
 /// document into a candidate whose trust says how it was reached: plain HTTP anywhere on the way
@@ -58,11 +62,11 @@ struct ConfigDocumentSource: Sendable {
 /// parked domain, a catch-all CMS, a captive portal) is never a configuration.
 enum ContentTypeCheck {
     static func problem(_ contentType: String?, body: [UInt8]) -> String? {
-        guard let type = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
+        guard let type = contentType?.split(separator: ";").first?.trimmingWhitespace().lowercased() else { return nil }
         guard type == "text/html" || type == "application/xhtml+xml" else { return nil }
         var start = body.prefix(512)[...]
         if start.starts(with: [0xEF, 0xBB, 0xBF]) { start = start.dropFirst(3) }
-        let text = String(decoding: start, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: start, as: UTF8.self).trimmingWhitespaceAndNewlines()
         if text.hasPrefix("<?xml") || text.hasPrefix("<clientConfig") || text.hasPrefix("<Autodiscover") { return nil }
         return "served as \(type), not as an XML configuration"
     }
@@ -71,9 +75,5 @@ enum ContentTypeCheck {
 /// Percent-encoding for one query value or path segment: everything except RFC 3986 unreserved
 /// characters is encoded, `+` and `@` included, so no address can change the URL's structure.
 enum URLEncoding {
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
-    static func component(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-    }
+    static func component(_ text: String) -> String { PercentEncoding.encode(text) }
 }

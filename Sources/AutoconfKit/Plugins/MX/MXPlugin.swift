@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The draft's MX step (§"MX", 3.1–3.4): many domains host their mail elsewhere, and the hoster
 /// publishes the settings. From the best-preference MX hostname it derives %MXFULLDOMAIN% and
@@ -52,7 +56,7 @@ public struct MXPlugin: ProviderPlugin {
         guard let http = context.services[HTTPClientKey.self] else {
             return .notFound("MX \(mx.primary) is no known hoster, and no HTTP client is available to ask it")
         }
-        let address = query.email.address.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~@"))) ?? ""
+        let address = PercentEncoding.encode(query.email.address) { PercentEncoding.isUnreserved($0) || $0 == UInt8(ascii: "@") }
         let urls = names.map { "https://autoconfig.\($0)/mail/config-v1.1.xml?emailaddress=\(address)" } + names.map { ispdbBaseURL + $0 }
 
         let timeout = min(requestTimeout, context.remaining)

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
 
 /// The provider files compiled into the binary from `Providers/` (see Plugins/EmbedProviders).
 /// A lookup parses only the file its domain names, via the domain index built at compile time;
@@ -17,11 +22,10 @@ public enum BundledProviders {
     public static let index = BundledProviderIndex()
 }
 
-public final class BundledProviderIndex: ProviderDefinitions, @unchecked Sendable {
+public final class BundledProviderIndex: ProviderDefinitions, Sendable {
     private let exact: [String: Int]
     private let wildcards: [String: Int]
-    private let lock = NSLock()
-    private var parsed: [Int: ProviderCatalog.Entry?] = [:]
+    private let parsed = Mutex<[Int: ProviderCatalog.Entry?]>([:])
 
     init() {
         var exact: [String: Int] = [:]
@@ -39,14 +43,14 @@ public final class BundledProviderIndex: ProviderDefinitions, @unchecked Sendabl
 
     public func entry(for domain: String) -> ProviderCatalog.Entry? {
         guard let file = ProviderCatalog.match(domain, exact: exact, wildcards: wildcards) else { return nil }
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = parsed[file] { return cached }
-        var catalog = ProviderCatalog()
-        let data = BundledProviderData.files[file]
-        catalog.add(data.contents, source: "bundled:\(data.name)")
-        let entry = catalog.entries.first
-        parsed[file] = entry
-        return entry
+        return parsed.withLock { parsed in
+            if let cached = parsed[file] { return cached }
+            var catalog = ProviderCatalog()
+            let data = BundledProviderData.files[file]
+            catalog.add(data.contents, source: "bundled:\(data.name)")
+            let entry = catalog.entries.first
+            parsed[file] = entry
+            return entry
+        }
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A set of provider definition files indexed by domain. Matching is exact, or an explicit
 /// wildcard `*.example.com` (which matches subdomains of example.com, never example.com itself

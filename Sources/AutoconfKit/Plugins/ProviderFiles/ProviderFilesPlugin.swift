@@ -54,19 +54,23 @@ extension ProviderCatalog {
 }
 
 /// Provider directories loaded once, on first use.
-final class LazyDirectoryCatalog: ProviderDefinitions, @unchecked Sendable {
+final class LazyDirectoryCatalog: ProviderDefinitions, Sendable {
     private let directories: [String]
-    private let lock = NSLock()
-    private var catalog: ProviderCatalog?
+    private let catalog = Mutex<ProviderCatalog?>(nil)
 
     init(directories: [String]) { self.directories = directories }
 
     func entry(for domain: String) -> ProviderCatalog.Entry? {
-        lock.lock()
-        defer { lock.unlock() }
-        if catalog == nil { catalog = ProviderCatalog.loadAll(directories) }
-        return catalog?.entry(for: domain)
+        catalog.withLock { catalog in
+            if catalog == nil { catalog = ProviderCatalog.loadAll(directories) }
+            return catalog?.entry(for: domain)
+        }
     }
 }
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
