@@ -33,9 +33,9 @@ public enum BuiltInPlugins {
         // `AutoconfOptions.problem()`.
         let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers))
         services[DNSResolverKey.self] = resolver
-        let http = LazyHTTPClient(configuration: options.httpConfiguration)
-        services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver)
         let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
+        let http = LazyHTTPClient(configuration: options.httpConfiguration)
+        services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
         services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)
         return services
     }

@@ -11,7 +11,10 @@ import Glibc
 import Synchronization
 
 struct Lookup: AsyncParsableCommand {
+    // Explicit command names spare argument-parser deriving them from type names at run time
+    // (String(describing:) on the type: a runtime conformance scan on every start).
     static let configuration = CommandConfiguration(
+        commandName: "lookup",
         abstract: "Look up the mail server settings for an address.",
         discussion: """
             Runs the enabled sources at once and prints the best configuration: trusted answers win \

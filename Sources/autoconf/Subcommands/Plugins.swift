@@ -3,6 +3,7 @@ import AutoconfKit
 
 struct Plugins: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "plugins",
         abstract: "List the sources autoconf can ask, in their default rank.")
 
     func run() throws {

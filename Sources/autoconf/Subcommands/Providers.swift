@@ -8,6 +8,7 @@ import Foundation
 
 struct Providers: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "providers",
         abstract: "List, show and validate provider definition files.",
         discussion: """
             Provider files are config-v1.1 XML documents, one per provider, listing all of its \
@@ -33,7 +34,7 @@ struct Providers: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every known provider and its domains.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List every known provider and its domains.")
         @OptionGroup var sources: Sources
         @Flag(name: .long, help: "Print JSON.") var json = false
 
@@ -64,7 +65,7 @@ struct Providers: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the provider definition that a domain matches.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the provider definition that a domain matches.")
         @Argument(help: "A domain (or an email address).") var domain: String
         @OptionGroup var sources: Sources
         @Option(name: .long, help: "Output format: xml or json.") var format: String = "xml"
@@ -90,6 +91,7 @@ struct Providers: ParsableCommand {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check provider files: well-formed, safe, and usable.",
             discussion: "Prints one line per file (and one per skipped section). Exits 2 when any file is invalid.")
         @Argument(help: "Provider files to check.") var files: [String]

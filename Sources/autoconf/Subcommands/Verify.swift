@@ -4,6 +4,7 @@ import AutoconfKit
 /// `autoconf verify EMAIL [lookup options]`: `autoconf lookup EMAIL --verify`.
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Look up the settings for an address and log in to its servers.",
         discussion: """
             Takes every option of `autoconf lookup` (manual servers, --password-stdin, --password-env, \
@@ -23,7 +24,7 @@ struct Verify: AsyncParsableCommand {
     var arguments: [String] = []
 
     func run() async throws {
-        var lookup = try Lookup.parse(arguments + ["--verify"])
+        let lookup = try Lookup.parse(arguments + ["--verify"])
         try await lookup.run()
     }
 }

@@ -21,4 +21,18 @@ import Testing
             try await client.fetch(HTTPRequest(url: "https://missing.example.test:\(server.httpsPort)/x"))
         }
     }
+
+    /// As in curl, a host pinned with --connect-to (or --resolve) is not looked up: here our DNS
+    /// does not know it at all, and the request still reaches the pinned server.
+    @Test func pinnedHostsSkipOurResolver() async throws {
+        let server = try await HTTPTestServer.start(routes: [.answer("autoconfig.example.test", "/mail/config-v1.1.xml", body: "pinned")])
+        let dns = try await DNSTestServer.dnsmasq([])
+        let caFile = try await offThePool { TestCA.shared.caFile }
+        let overrides = try ConnectOverrides.parse(resolve: [], connectTo: server.connectTo).get()
+        let curl = try CurlHTTPClient(configuration: HTTPClientConfiguration(caFile: caFile, connectTo: server.connectTo))
+        let client = DNSResolvingHTTPClient(inner: curl, resolver: CaresResolver(servers: [dns.address]), overrides: overrides)
+        let response = try await client.fetch(HTTPRequest(url: "https://autoconfig.example.test/mail/config-v1.1.xml"))
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "pinned")
+    }
 }

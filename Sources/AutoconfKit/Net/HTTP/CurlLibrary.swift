@@ -1,5 +1,12 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// libcurl, loaded at first use instead of linked. Debian's libcurl4 drags in ~30 shared libraries
 /// (gnutls via ldap, krb5, nghttp2, rtmp, ssh2, ...): a C program that merely links it takes ~10 ms
