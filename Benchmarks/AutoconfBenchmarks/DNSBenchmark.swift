@@ -65,16 +65,27 @@ private struct DNSBenchmark {
             guard !result.found else { throw BenchError("a nonexistent domain was found") }
         }
 
-        // The probe round trips the answer needs, each alone.
+        // The probe round trips the answer needs: IMAP on 993 and SMTP on 465, each alone, and
+        // both at once, as the lookup must run them. On this two-core machine the two test
+        // servers (Python, most of the CPU of a probe) compete with each other and with the
+        // client, so two probes together take longer than either alone; "together" is the
+        // lower bound the lookup is held to, "alone" is shown for comparison.
         let prober = MailProber(caFile: ca, overrides: try ConnectOverrides.parse(resolve: [], connectTo: connectTo).get())
-        var probeTimes: [Double] = []
-        for target in [MailProbeTarget(host: "imap.bench.test", port: 993, type: .imap, security: .ssl),
-                       MailProbeTarget(host: "smtp.bench.test", port: 465, type: .smtp, security: .ssl)] {
-            probeTimes.append(try await median {
-                guard case .success = await prober.probe(target, addresses: [], timeout: .seconds(3)) else { throw BenchError("probe of \(target) failed") }
-            })
+        let imapTarget = MailProbeTarget(host: "imap.bench.test", port: 993, type: .imap, security: .ssl)
+        let smtpTarget = MailProbeTarget(host: "smtp.bench.test", port: 465, type: .smtp, security: .ssl)
+        @Sendable func probe(_ target: MailProbeTarget) async throws {
+            guard case .success = await prober.probe(target, addresses: [], timeout: .seconds(3)) else { throw BenchError("probe of \(target) failed") }
         }
-        let slowestProbe = probeTimes.max() ?? 0
+        var probeTimes: [Double] = []
+        for target in [imapTarget, smtpTarget] {
+            probeTimes.append(try await median { try await probe(target) })
+        }
+        let slowestProbeAlone = probeTimes.max() ?? 0
+        let slowestProbe = try await median {
+            async let imap: Void = probe(imapTarget)
+            async let smtp: Void = probe(smtpTarget)
+            _ = try await (imap, smtp)
+        }
         if ProcessInfo.processInfo.environment["AUTOCONF_BENCH_TRACE"] != nil {
             // Diagnostics: the trace of a few lookups, to see where the time goes.
             for _ in 0..<3 { _ = try await autoconf.lookup("a@bench.test", observer: { print($0) }); print("--") }
@@ -112,9 +123,11 @@ private struct DNSBenchmark {
             (name: "dns: one DNS round trip, resolver 10 ms away", value: ms(farRoundTrip), target: ""),
             (name: "dns: nonexistent domain, resolver 10 ms away", value: ms(farNotFound), target: ""),
             (name: "dns: not-found / DNS round trip (10 ms away)", value: String(format: "%.2fx", farNotFound / max(farRoundTrip, 0.001)), target: "< 2x"),
-            (name: "dns: slowest needed probe round trip (median)", value: ms(slowestProbe), target: ""),
+            (name: "dns: slowest needed probe, alone (median)", value: ms(slowestProbeAlone), target: ""),
+            (name: "dns: the needed probes together (median)", value: ms(slowestProbe), target: ""),
             (name: "dns: probe-only domain found (median)", value: ms(probeOnly), target: ""),
-            (name: "dns: probe-only / slowest probe", value: String(format: "%.2fx", probeOnly / max(slowestProbe, 0.001)), target: "< 1.5x"),
+            (name: "dns: probe-only / slowest probe alone", value: String(format: "%.2fx", probeOnly / max(slowestProbeAlone, 0.001)), target: ""),
+            (name: "dns: probe-only / the needed probes together", value: String(format: "%.2fx", probeOnly / max(slowestProbe, 0.001)), target: "< 1.5x"),
         ]
     }
 

@@ -10,13 +10,16 @@ public final class MailTestServer: @unchecked Sendable {
         public var tls: TLS
         public var auth: Bool
         public var delayMilliseconds: Int
+        /// IMAP only: announce the capabilities in the greeting and refuse CAPABILITY (Dovecot style).
+        public var greetingCapabilities: Bool
 
-        public init(_ name: String, _ protocolName: String, _ tls: TLS, auth: Bool = true, delayMilliseconds: Int = 0) {
+        public init(_ name: String, _ protocolName: String, _ tls: TLS, auth: Bool = true, delayMilliseconds: Int = 0, greetingCapabilities: Bool = false) {
             self.name = name
             self.protocolName = protocolName
             self.tls = tls
             self.auth = auth
             self.delayMilliseconds = delayMilliseconds
+            self.greetingCapabilities = greetingCapabilities
         }
     }
 
@@ -30,7 +33,7 @@ public final class MailTestServer: @unchecked Sendable {
             let (certificate, key) = try ca.issue(names)
             let specs: [[String: Any]] = listeners.map {
                 ["name": $0.name, "protocol": $0.protocolName, "tls": $0.tls.rawValue, "cert": certificate, "key": key,
-                 "auth": $0.auth, "delay_ms": $0.delayMilliseconds]
+                 "auth": $0.auth, "delay_ms": $0.delayMilliseconds, "greeting_capabilities": $0.greetingCapabilities]
             }
             let file = TestPaths.temporaryDirectory("mail").appendingPathComponent("mail.json")
             try JSONSerialization.data(withJSONObject: ["listeners": specs]).write(to: file)

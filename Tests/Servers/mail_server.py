@@ -56,6 +56,10 @@ async def session(reader, writer, spec):
         secure = True
 
     greeting = {"imap": "* OK test IMAP ready", "pop3": "+OK test POP3 ready", "smtp": "220 mail.test ESMTP ready"}[proto]
+    if proto == "imap" and spec.get("greeting_capabilities"):
+        # As Dovecot does: the capabilities in the greeting, and CAPABILITY itself refused, so a
+        # test sees that the client used the greeting's list.
+        greeting = "* OK [CAPABILITY " + " ".join(capabilities(spec, secure)) + "] test IMAP ready"
     send(greeting)
     await writer.drain()
     while True:
@@ -66,7 +70,9 @@ async def session(reader, writer, spec):
         word = line.split(" ")
         if proto == "imap":
             tag, cmd = word[0], (word[1].upper() if len(word) > 1 else "")
-            if cmd == "CAPABILITY":
+            if cmd == "CAPABILITY" and spec.get("greeting_capabilities"):
+                send(f"{tag} BAD use the greeting's capabilities")
+            elif cmd == "CAPABILITY":
                 send("* CAPABILITY " + " ".join(capabilities(spec, secure)))
                 send(f"{tag} OK CAPABILITY completed")
             elif cmd == "STARTTLS" and not secure and spec["tls"] == "starttls":

@@ -103,4 +103,20 @@ import Testing
         // Bounded by the 300 ms timeout plus scheduling on a loaded two-core machine.
         #expect(ContinuousClock.now - start < .milliseconds(2500))
     }
+
+    /// A Dovecot-style greeting (`* OK [CAPABILITY …]`) is used as is: the server refuses the
+    /// CAPABILITY command, so the probe only succeeds with the right methods by reading the greeting.
+    @Test func imapGreetingCapabilitiesSaveTheCapabilityRoundTrip() async throws {
+        let mail = try await MailTestServer.start([.init("imaps", "imap", .implicit, greetingCapabilities: true)], names: ["imap.greet.test"])
+        let prober = MailProber(caFile: try await offThePool { TestCA.shared.caFile },
+                                overrides: try ConnectOverrides.parse(resolve: [], connectTo: ["imap.greet.test:993:127.0.0.1:\(mail.port("imaps"))"]).get())
+        let result = await prober.probe(MailProbeTarget(host: "imap.greet.test", port: 993, type: .imap, security: .ssl), addresses: [], timeout: .seconds(3))
+        guard case .success(let probe) = result else {
+            Issue.record("probe failed: \(result)")
+            return
+        }
+        #expect(probe.greeting.hasPrefix("* OK [CAPABILITY "))
+        #expect(probe.capabilities.contains("AUTH=PLAIN"))
+        #expect(probe.certificateValid == true)
+    }
 }

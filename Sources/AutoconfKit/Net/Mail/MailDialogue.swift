@@ -26,6 +26,17 @@ struct MailDialogue {
         }
     }
 
+    /// The capabilities an IMAP greeting already announces (`* OK [CAPABILITY IMAP4rev1 …] ready`,
+    /// RFC 9051 §7.1; Dovecot does it by default), which saves the CAPABILITY round trip. nil when
+    /// the greeting has none, or for other protocols.
+    func greetingCapabilities(_ greeting: String) -> [String]? {
+        guard type == .imap else { return nil }
+        let text = greeting.uppercased()
+        guard let open = text.firstRange(of: "[CAPABILITY "), let close = text[open.upperBound...].firstIndex(of: "]") else { return nil }
+        let capabilities = text[open.upperBound..<close].split(separator: " ").map(String.init)
+        return capabilities.isEmpty ? nil : capabilities
+    }
+
     func capabilities() throws(MailProbeError) -> [String] {
         switch type {
         case .imap:

@@ -71,7 +71,8 @@ public final class MailProber: Sendable {
                 socket = .ssl
             }
             let greeting = try dialogue.greeting()
-            var capabilities = try dialogue.capabilities()
+            var capabilities: [String]
+            if let announced = dialogue.greetingCapabilities(greeting) { capabilities = announced } else { capabilities = try dialogue.capabilities() }
             if target.security == .startTLS, dialogue.offersStartTLS(capabilities) {
                 guard try dialogue.requestStartTLS() else { throw .tls("the server refused STARTTLS") }
                 certificate = try connection.startTLS(host: target.host, context: tls)
