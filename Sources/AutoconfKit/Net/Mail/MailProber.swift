@@ -24,6 +24,14 @@ public final class MailProber: Sendable {
         self.overrides = overrides
     }
 
+    /// Starts loading the trust store in the background, so the first probe does not wait for it:
+    /// OpenSSL reads the whole system bundle (SSL_CERT_FILE or its default) in tens of
+    /// milliseconds, which would otherwise come after the DNS answer and the TCP handshake instead
+    /// of beside them. Cheap to call again; the store is loaded once per CA file per process.
+    public func prepare() {
+        TLSContextCache.shared.preload(caFile: caFile)
+    }
+
     /// Probes `target` at `addresses` (already resolved) within `timeout` and the deadline.
     public func probe(_ target: MailProbeTarget, addresses: [String], timeout: Duration, deadline: ContinuousClock.Instant? = nil) async -> Result<MailProbeResult, MailProbeError> {
         let caFile = self.caFile
@@ -45,13 +53,11 @@ public final class MailProber: Sendable {
                     sigemptyset(&pipe)
                     sigaddset(&pipe, SIGPIPE)
                     pthread_sigmask(SIG_BLOCK, &pipe, nil)
-                    // The first TLS context loads the trust store: done here, off the cooperative threads.
-                    switch TLSContextCache.shared.context(caFile: caFile) {
-                    case .success(let tls):
-                        continuation.resume(returning: Self.run(target, addresses: connectTo, port: route.port, tls: tls, deadline: limit, flag: flag))
-                    case .failure(let error):
-                        continuation.resume(returning: .failure(error))
-                    }
+                    // The TLS context (the first one loads the trust store) is fetched only once the
+                    // TCP connection stands, so loading and connecting overlap (see `prepare`).
+                    continuation.resume(returning: Self.run(
+                        target, addresses: connectTo, port: route.port, tls: { TLSContextCache.shared.context(caFile: caFile) },
+                        deadline: limit, flag: flag))
                 }
             }
         } onCancel: {
@@ -59,10 +65,14 @@ public final class MailProber: Sendable {
         }
     }
 
-    private static func run(_ target: MailProbeTarget, addresses: [String], port: Int, tls: TLSContext, deadline: ContinuousClock.Instant, flag: CancelFlag) -> Result<MailProbeResult, MailProbeError> {
+    private static func run(
+        _ target: MailProbeTarget, addresses: [String], port: Int, tls context: () -> Result<TLSContext, MailProbeError>,
+        deadline: ContinuousClock.Instant, flag: CancelFlag
+    ) -> Result<MailProbeResult, MailProbeError> {
         let start = ContinuousClock.now
         do throws(MailProbeError) {
             let connection = try MailConnection.open(addresses: addresses, port: port, deadline: deadline, isCancelled: flag.isCancelled)
+            let tls = try context().get()
             let dialogue = MailDialogue(connection: connection, type: target.type)
             var socket = SocketType.plain
             var certificate: MailConnection.TLSOutcome?
@@ -101,6 +111,14 @@ public enum MailProberKey: ServiceKey {
 final class TLSContextCache: Sendable {
     static let shared = TLSContextCache()
     private let contexts = Mutex<[String: Result<TLSContext, MailProbeError>]>([:])
+    private let preloading = Mutex<Set<String>>([])
+
+    /// Builds the context for `caFile` on a thread of its own, once.
+    func preload(caFile: String?) {
+        let first = preloading.withLock { $0.insert(caFile ?? "").inserted }
+        guard first else { return }
+        DetachedThread.start(name: "autoconf-tls") { _ = self.context(caFile: caFile) }
+    }
 
     func context(caFile: String?) -> Result<TLSContext, MailProbeError> {
         // Made under the lock: two probes starting at once load the trust store only once.

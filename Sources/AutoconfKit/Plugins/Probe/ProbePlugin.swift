@@ -27,6 +27,8 @@ public struct ProbePlugin: ProviderPlugin {
     public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         let prober = context.services[MailProberKey.self] ?? MailProber()
+        // Load the trust store while the names resolve: probing is likely once they do.
+        prober.prepare()
         let plan = ProbePlan(domain: domain)
         let entries = plan.entries
 
