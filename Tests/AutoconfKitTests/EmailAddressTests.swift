@@ -55,3 +55,26 @@ import Testing
         }
     }
 }
+
+/// Hostname validation (RFC 1123 labels, 253 characters): the fast byte pass and the messages agree.
+@Suite struct HostnameTests {
+    @Test(arguments: [
+        ("imap.example.com", true), ("imap.example.com.", true), ("a", true), ("xn--mller-kva.de", true),
+        ("_imaps._tcp.example.com", true), ("MAIL.Example.COM", true), ("mx-1.example.com", true),
+        (String(repeating: "a", count: 63) + ".com", true),
+        ("", false), (".", false), ("a..b", false), (".a.b", false), ("a.b..", false), ("-a.b", false), ("a-.b", false),
+        ("a.-b", false), ("a.b-", false), ("a b.com", false), ("a\u{0}.com", false), ("müller.de", false), ("a;rm -rf.com", false),
+        (String(repeating: "a", count: 64) + ".com", false),
+        (HostnameTests.name(length: 253), true), (HostnameTests.name(length: 253) + ".", true), (HostnameTests.name(length: 254), false),
+    ])
+    func validation(name: String, valid: Bool) {
+        #expect(Hostname.isValid(name) == valid, "\(name)")
+        #expect((Hostname.problem(name) == nil) == valid)
+    }
+
+    /// Three 63-character labels and a last one that makes `length` characters in all.
+    static func name(length: Int) -> String {
+        let label = String(repeating: "a", count: 63)
+        return [label, label, label, String(repeating: "b", count: length - 3 * 64)].joined(separator: ".")
+    }
+}

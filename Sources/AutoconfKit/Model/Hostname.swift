@@ -7,6 +7,37 @@ public enum Hostname {
 
     /// nil when `name` is a valid hostname, otherwise what is wrong with it.
     public static func problem(_ name: String) -> String? {
+        // Every candidate's every hostname is checked on every lookup: one pass over the bytes
+        // decides the common case; only a bad name pays for the message.
+        if let valid = name.utf8.withContiguousStorageIfAvailable(isValidName), valid { return nil }
+        return explain(name)
+    }
+
+    /// The same rules as `explain`, as one pass over UTF-8 bytes.
+    private static func isValidName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var count = bytes.count
+        if count > 0 && bytes[count - 1] == 0x2E { count -= 1 }
+        guard count > 0, count <= maximumLength else { return false }
+        var labelLength = 0
+        var previous: UInt8 = 0x2E
+        for index in 0..<count {
+            let byte = bytes[index]
+            if byte == 0x2E {
+                guard labelLength > 0, previous != 0x2D else { return false }
+                labelLength = 0
+            } else {
+                let ok = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+                    || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+                guard ok, !(byte == 0x2D && labelLength == 0) else { return false }
+                labelLength += 1
+                guard labelLength <= maximumLabelLength else { return false }
+            }
+            previous = byte
+        }
+        return labelLength > 0 && previous != 0x2D
+    }
+
+    private static func explain(_ name: String) -> String? {
         var host = name
         if host.hasSuffix(".") { host.removeLast() }
         if host.isEmpty { return "the hostname is empty" }
