@@ -28,7 +28,8 @@ public enum BuiltInPlugins {
         var services = LookupServices()
         // Offline lookups get no network service at all (no curl, no c-ares thread).
         guard !options.offline else { return services }
-        OpenSSLRuntime.prepare()
+        // OpenSSL is initialized by its first user (TLSContext, CurlLibrary), not here: reading
+        // openssl.cnf costs a lookup that bundled files answer a few milliseconds for nothing.
         // A client that cannot be built (unreadable --ca-file) was already reported by
         // `AutoconfOptions.problem()`.
         let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers))
