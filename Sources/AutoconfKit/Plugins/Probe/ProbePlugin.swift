@@ -27,8 +27,6 @@ public struct ProbePlugin: ProviderPlugin {
     public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         let prober = context.services[MailProberKey.self] ?? MailProber()
-        // Load the trust store while the names resolve: probing is likely once they do.
-        prober.prepare()
         let plan = ProbePlan(domain: domain)
         let entries = plan.entries
 
@@ -53,6 +51,9 @@ public struct ProbePlugin: ProviderPlugin {
                 startIndex[slot] += 1
                 group.addTask {
                     guard let addresses = await names.addresses(of: entry.target.host) else { return (index, nil) }
+                    // A name resolved, so a probe will run: load the trust store beside the TCP
+                    // handshake (not at the plugin's start, which a nonexistent domain would pay).
+                    prober.prepare()
                     if startAt > ContinuousClock.now { try? await Task.sleep(until: startAt, clock: .continuous) }
                     if Task.isCancelled { return (index, .failure(.cancelled)) }
                     context.trace(.sourceTried(entry.target.description))
