@@ -75,11 +75,15 @@ import Testing
         }
     }
 
-    @Test func paddingMatchesNSString() {
-        for text in ["", "label", "exactly-16-chars", "much longer than sixteen", "jörg", "e\u{301}\u{301}", "😀😀x", "日本語"] {
-            for length in [0, 3, 8, 16, 20] {
-                #expect(TextReport.padded(text, to: length) == text.padding(toLength: length, withPad: " ", startingAt: 0))
-            }
-        }
+    /// Unlike NSString's padding (UTF-16 units, cutting longer text), the report pads by
+    /// Characters, as its column widths count, and never cuts.
+    @Test func tableColumnsStayAlignedWithNonASCIICells() {
+        let lines = TextReport.table([["", "SERVER", "USERNAME", "DOMAIN"], ["incoming", "imap.example.de", "jörg@exämple.de", "example.de"],
+                                      ["", "mail.example.de", "e\u{301}😀@x.de", "example.de"]])
+        // The DOMAIN column starts at the same character in both rows.
+        let domainColumn = lines.dropFirst().map { line in line.distance(from: line.startIndex, to: line.firstRange(of: " example.de")!.upperBound) }
+        #expect(Set(domainColumn).count == 1)
+        #expect(TextReport.padded("much longer than sixteen", to: 16) == "much longer than sixteen")
+        #expect(TextReport.padded("jörg", to: 8) == "jörg    ")
     }
 }

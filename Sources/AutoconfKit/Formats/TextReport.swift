@@ -83,13 +83,12 @@ public enum TextReport {
         }
     }
 
-    /// NSString's `padding(toLength:withPad: " ", startingAt: 0)`, which needed full Foundation:
-    /// the length counts UTF-16 code units, as it did there, and longer text is cut to it.
+    /// Pads with spaces to `length` characters, counted as `table` counts widths (Characters, so
+    /// a non-ASCII username or display name keeps its column straight). Longer text is never cut:
+    /// a hostname or domain shown to decide where a password goes must appear in full.
     static func padded(_ text: String, to length: Int) -> String {
-        let units = text.utf16.count
-        if units < length { return text + String(repeating: " ", count: length - units) }
-        if units == length { return text }
-        return String(decoding: Array(text.utf16.prefix(length)), as: UTF16.self)
+        let count = text.count
+        return count < length ? text + String(repeating: " ", count: length - count) : text
     }
 }
 
