@@ -165,7 +165,6 @@ public struct AutoconfOptions: Sendable {
         for server in dnsServers {
             if case .failure(let error) = DNSServerAddress.parse(server) { return error.message }
         }
-        if case .failure(let error) = ConnectOverrides.parse(resolve: resolve, connectTo: connectTo) { return error.message }
         for (option, url) in [("--ispdb-url", ispdbBaseURL), ("--office365-url", office365BaseURL)] {
             if let why = URLCheck.problem(url) { return "\(option): \(why)" }
             if url.contains("?") || url.contains("#") { return "\(option): the URL may not have a query or fragment" }

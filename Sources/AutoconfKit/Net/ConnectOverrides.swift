@@ -24,46 +24,82 @@ public struct ConnectOverrides: Sendable, Hashable {
 
     public var isEmpty: Bool { resolves.isEmpty && connects.isEmpty }
 
-    /// Parses both lists; the error names the bad entry in one line.
+    /// Parses both lists, as curl reads `--resolve` and `--connect-to`: the only parser of these
+    /// options (the HTTP client's check and the prober use it). The error names the bad entry and
+    /// what is wrong with it in one line. IPv6 addresses may be bracketed (`[::1]`).
     public static func parse(resolve: [String], connectTo: [String]) -> Result<ConnectOverrides, ParseError> {
         var overrides = ConnectOverrides()
         for entry in resolve {
-            // HOST:PORT:ADDR — ADDR may be a bracketed IPv6 address, several comma-separated.
-            let parts = entry.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 3, let port = Int(parts[1]), (1...65535).contains(port), Hostname.isValid(parts[0]) else {
-                return .failure(ParseError(message: "--resolve '\(entry.prefix(80))': expected HOST:PORT:ADDRESS"))
-            }
-            var addresses: [String] = []
-            for raw in parts[2].split(separator: ",").map(String.init) {
-                let address = raw.hasPrefix("[") && raw.hasSuffix("]") ? String(raw.dropFirst().dropLast()) : raw
-                guard DNSServerAddress.isAddress(address, family: AF_INET) || DNSServerAddress.isAddress(address, family: AF_INET6) else {
-                    return .failure(ParseError(message: "--resolve '\(entry.prefix(80))': '\(raw.prefix(60))' is not an IP address"))
-                }
-                addresses.append(address)
-            }
-            guard !addresses.isEmpty else { return .failure(ParseError(message: "--resolve '\(entry.prefix(80))': no address")) }
-            overrides.resolves.append(Resolve(host: parts[0].lowercased(), port: port, addresses: addresses))
+            if let why = resolveProblem(entry) { return .failure(ParseError(message: "--resolve \(entry.prefix(80)): \(why)")) }
+            let parts = splitOutsideBrackets(entry, maxParts: 3)
+            let addresses = parts[2].split(separator: ",").map { unbracketed(String($0)) }
+            overrides.resolves.append(Resolve(host: parts[0].lowercased(), port: Int(parts[1]) ?? 0, addresses: addresses))
         }
         for entry in connectTo {
-            let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            func bad(_ why: String) -> Result<ConnectOverrides, ParseError> {
-                .failure(ParseError(message: "--connect-to '\(entry.prefix(80))': \(why) (expected HOST:PORT:HOST2:PORT2)"))
-            }
-            guard parts.count == 4 else { return bad("wrong number of fields") }
-            func port(_ text: String) -> Int?? {
-                if text.isEmpty { return .some(nil) }
-                guard let value = Int(text), (1...65535).contains(value) else { return nil }
-                return .some(value)
-            }
-            guard let fromPort = port(parts[1]), let toPort = port(parts[3]) else { return bad("a port must be 1-65535") }
-            for host in [parts[0], parts[2]] where !host.isEmpty {
-                guard Hostname.isValid(host) || DNSServerAddress.isAddress(host, family: AF_INET) else { return bad("'\(host.prefix(60))' is not a hostname") }
-            }
+            if let why = connectToProblem(entry) { return .failure(ParseError(message: "--connect-to \(entry.prefix(80)): \(why)")) }
+            let parts = splitOutsideBrackets(entry, maxParts: 4)
             overrides.connects.append(ConnectTo(
-                host: parts[0].isEmpty ? nil : parts[0].lowercased(), port: fromPort,
-                toHost: parts[2].isEmpty ? nil : parts[2].lowercased(), toPort: toPort))
+                host: parts[0].isEmpty ? nil : unbracketed(parts[0]).lowercased(), port: Int(parts[1]),
+                toHost: parts[2].isEmpty ? nil : unbracketed(parts[2]).lowercased(), toPort: Int(parts[3])))
         }
         return .success(overrides)
+    }
+
+    /// Checks `HOST:PORT:ADDR[,ADDR…]` (IPv6 addresses may be bracketed).
+    public static func resolveProblem(_ entry: String) -> String? {
+        let parts = splitOutsideBrackets(entry, maxParts: 3)
+        guard parts.count == 3 else { return "expected HOST:PORT:ADDRESS" }
+        guard Hostname.isValid(parts[0]) else { return "'\(parts[0])' is not a hostname" }
+        guard let port = Int(parts[1]), (1...65535).contains(port) else { return "port '\(parts[1])' is not in 1–65535" }
+        let addresses = parts[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        for address in addresses where !isIPAddress(address) {
+            return "'\(address)' is not an IP address"
+        }
+        return nil
+    }
+
+    /// Checks `HOST:PORT:CONNECT-HOST:CONNECT-PORT` (every part may be empty, as in curl).
+    public static func connectToProblem(_ entry: String) -> String? {
+        let parts = splitOutsideBrackets(entry, maxParts: 4)
+        guard parts.count == 4 else { return "expected HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT" }
+        for host in [parts[0], parts[2]] where !host.isEmpty && !Hostname.isValid(host) && !isIPAddress(host) {
+            return "'\(host)' is not a hostname or IP address"
+        }
+        for port in [parts[1], parts[3]] where !port.isEmpty {
+            guard let value = Int(port), (1...65535).contains(value) else { return "port '\(port)' is not in 1–65535" }
+        }
+        return nil
+    }
+
+    static func isIPAddress(_ text: String) -> Bool {
+        var value = text
+        if value.hasPrefix("[") && value.hasSuffix("]") { value = String(value.dropFirst().dropLast()) }
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, value, &v4) == 1 || inet_pton(AF_INET6, value, &v6) == 1
+    }
+
+    /// Splits on ':' except inside `[…]`; the last part keeps any remaining colons (bare IPv6).
+    static func splitOutsideBrackets(_ text: String, maxParts: Int) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
+        for character in text {
+            if character == "[" { depth += 1 }
+            if character == "]" { depth -= 1 }
+            if character == ":" && depth == 0 && parts.count < maxParts - 1 {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        return parts
+    }
+
+    static func unbracketed(_ text: String) -> String {
+        text.hasPrefix("[") && text.hasSuffix("]") ? String(text.dropFirst().dropLast()) : text
     }
 
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -44,65 +44,8 @@ public struct HTTPClientConfiguration: Sendable, Hashable {
                 return "--ca-file \(caFile): no PEM certificate in the file"
             }
         }
-        for entry in resolve {
-            if let why = Self.resolveProblem(entry) { return "--resolve \(entry): \(why)" }
-        }
-        for entry in connectTo {
-            if let why = Self.connectToProblem(entry) { return "--connect-to \(entry): \(why)" }
-        }
+        // One parser for both option lists, shared with the mail prober (ConnectOverrides).
+        if case .failure(let error) = ConnectOverrides.parse(resolve: resolve, connectTo: connectTo) { return error.message }
         return nil
-    }
-
-    /// Checks `HOST:PORT:ADDR[,ADDR…]` (IPv6 addresses may be bracketed).
-    public static func resolveProblem(_ entry: String) -> String? {
-        let parts = splitOutsideBrackets(entry, maxParts: 3)
-        guard parts.count == 3 else { return "expected HOST:PORT:ADDRESS" }
-        guard Hostname.isValid(parts[0]) else { return "'\(parts[0])' is not a hostname" }
-        guard let port = Int(parts[1]), (1...65535).contains(port) else { return "port '\(parts[1])' is not in 1–65535" }
-        let addresses = parts[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        for address in addresses where !isIPAddress(address) {
-            return "'\(address)' is not an IP address"
-        }
-        return nil
-    }
-
-    /// Checks `HOST:PORT:CONNECT-HOST:CONNECT-PORT` (every part may be empty, as in curl).
-    public static func connectToProblem(_ entry: String) -> String? {
-        let parts = splitOutsideBrackets(entry, maxParts: 4)
-        guard parts.count == 4 else { return "expected HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT" }
-        for host in [parts[0], parts[2]] where !host.isEmpty && !Hostname.isValid(host) && !isIPAddress(host) {
-            return "'\(host)' is not a hostname or IP address"
-        }
-        for port in [parts[1], parts[3]] where !port.isEmpty {
-            guard let value = Int(port), (1...65535).contains(value) else { return "port '\(port)' is not in 1–65535" }
-        }
-        return nil
-    }
-
-    static func isIPAddress(_ text: String) -> Bool {
-        var value = text
-        if value.hasPrefix("[") && value.hasSuffix("]") { value = String(value.dropFirst().dropLast()) }
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, value, &v4) == 1 || inet_pton(AF_INET6, value, &v6) == 1
-    }
-
-    /// Splits on ':' except inside `[…]`; the last part keeps any remaining colons (bare IPv6).
-    static func splitOutsideBrackets(_ text: String, maxParts: Int) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var depth = 0
-        for character in text {
-            if character == "[" { depth += 1 }
-            if character == "]" { depth -= 1 }
-            if character == ":" && depth == 0 && parts.count < maxParts - 1 {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        parts.append(current)
-        return parts
     }
 }
