@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Each C library is a thin system-library target: a modulemap, one shim header, pkg-config and the
-/// Debian package that provides it (CCurl, loaded at run time, has no pkg-config: see below). Only the Swift wrappers in AutoconfKit/Net and AutoconfKit/Support
+/// Debian package that provides it (CCurl and COpenSSL, loaded at run time, have no pkg-config: see below). Only the Swift wrappers in AutoconfKit/Net and AutoconfKit/Support
 /// import these modules.
 func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
     .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
@@ -27,7 +27,11 @@ let package = Package(
         // on the default include path (/usr/include/x86_64-linux-gnu/curl).
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         systemLibrary("CCares", pkgConfig: "libcares", apt: "libc-ares-dev"),
-        systemLibrary("COpenSSL", pkgConfig: "openssl", apt: "libssl-dev"),
+        // Headers only as well, for the same reason: pkg-config would add -lssl -lcrypto, and mapping
+        // and relocating the two cost every process ~2 ms at startup although only the mail prober
+        // (and libcurl) use them. OpenSSLRuntime.prepare() dlopens libssl.so.3 at first use
+        // (Net/Mail/OpenSSLLibrary.swift); the headers are on the default include path.
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
 
         // Build-time tool + plugin that embed Providers/*.xml into the library as Swift source,
         // so an installed binary copied anywhere still knows every bundled provider.

@@ -32,6 +32,8 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
 
     /// The process's libcurl, loaded and initialized on first access.
     static let shared: Result<CurlLibrary, LoadError> = {
+        // Before libcurl is loaded: OpenSSLRuntime.prepare() loads OpenSSL and sets it up first.
+        OpenSSLRuntime.prepare()
         do throws(LoadError) {
             let library = try CurlLibrary(soname: soname)
             try library.initialize()
@@ -67,7 +69,7 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
     init(soname: String) throws(LoadError) {
         // RTLD_NOW: a broken installation fails here, not in the middle of a transfer. RTLD_LOCAL:
         // curl's symbols stay out of the global namespace. libcurl's libssl/libcrypto are the ones
-        // the binary already links, so OpenSSLRuntime's setup applies to curl too.
+        // OpenSSLRuntime.prepare() has already loaded (see `shared`), so its setup applies to curl too.
         guard let handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL) else {
             throw LoadError(description: "libcurl is not installed (\(Self.lastError(soname))); install the libcurl4 package")
         }
@@ -98,9 +100,9 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
         easyGetinfo = OpaquePointer(try symbol("curl_easy_getinfo"))
     }
 
-    /// curl_global_init must run once before anything else touches libcurl, after OpenSSL's own setup.
+    /// curl_global_init must run once before anything else touches libcurl, after OpenSSL's own
+    /// setup (which `shared` ran before loading libcurl).
     private func initialize() throws(LoadError) {
-        OpenSSLRuntime.prepare()  // before libcurl initializes OpenSSL (see OpenSSLRuntime)
         let code = globalInit(Int(CURL_GLOBAL_ALL))
         if code != CURLE_OK { throw LoadError(description: "libcurl failed to initialize: \(easyStrerror(code))") }
     }

@@ -13,6 +13,7 @@ final class MailConnection {
 
     private var fd: Int32
     private var ssl: OpaquePointer?
+    private var openssl: OpenSSLLibrary?  // set with `ssl`
     private let deadline: ContinuousClock.Instant
     private let isCancelled: () -> Bool
     private var buffer: [UInt8] = []
@@ -27,7 +28,7 @@ final class MailConnection {
     }
 
     deinit {
-        if let ssl { SSL_free(ssl) }
+        if let ssl, let openssl { openssl.sslFree(ssl) }
         if fd >= 0 { close(fd) }
     }
 
@@ -107,29 +108,31 @@ final class MailConnection {
     /// over TLS (the STARTTLS injection attack), so it is refused.
     func startTLS(host: String, context: TLSContext) throws(MailProbeError) -> TLSOutcome {
         guard buffer.isEmpty else { throw .protocolError("the server sent data before the TLS handshake (possible injection)") }
-        guard let ssl = SSL_new(context.context) else { throw .tls(TLSContext.lastError()) }
+        let openssl = context.openssl
+        guard let ssl = openssl.sslNew(context.context) else { throw .tls(openssl.lastError()) }
         self.ssl = ssl
-        SSL_set_fd(ssl, fd)
+        self.openssl = openssl
+        _ = openssl.sslSetFd(ssl, fd)
         let isAddress = DNSServerAddress.isAddress(host, family: AF_INET) || DNSServerAddress.isAddress(host, family: AF_INET6)
-        if !isAddress { _ = autoconf_SSL_set_tlsext_host_name(ssl, host) }
+        if !isAddress { _ = openssl.setTLSExtHostName(ssl, host) }
         let hostSet = isAddress
-            ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host)
-            : SSL_set1_host(ssl, host)
+            ? openssl.x509VerifyParamSet1IPAsc(openssl.sslGet0Param(ssl), host)
+            : openssl.sslSet1Host(ssl, host)
         guard hostSet == 1 else { throw .tls("cannot check certificates for \(host)") }
         while true {
-            ERR_clear_error()
-            let rc = SSL_connect(ssl)
+            openssl.errClearError()
+            let rc = openssl.sslConnect(ssl)
             if rc == 1 { break }
-            switch SSL_get_error(ssl, rc) {
+            switch openssl.sslGetError(ssl, rc) {
             case SSL_ERROR_WANT_READ: try wait(Int16(POLLIN), what: "TLS handshake with \(host)")
             case SSL_ERROR_WANT_WRITE: try wait(Int16(POLLOUT), what: "TLS handshake with \(host)")
-            default: throw .tls("handshake with \(host): \(TLSContext.lastError())")
+            default: throw .tls("handshake with \(host): \(openssl.lastError())")
             }
         }
-        guard SSL_get0_peer_certificate(ssl) != nil else { return TLSOutcome(certificateValid: false, problem: "the server sent no certificate") }
-        let verify = SSL_get_verify_result(ssl)
+        guard openssl.sslGet0PeerCertificate(ssl) != nil else { return TLSOutcome(certificateValid: false, problem: "the server sent no certificate") }
+        let verify = openssl.sslGetVerifyResult(ssl)
         if verify == X509_V_OK { return TLSOutcome(certificateValid: true, problem: nil) }
-        let message = X509_verify_cert_error_string(verify).map { String(cString: $0) } ?? "error \(verify)"
+        let message = openssl.x509VerifyCertErrorString(verify).map { String(cString: $0) } ?? "error \(verify)"
         return TLSOutcome(certificateValid: false, problem: message)
     }
 
@@ -139,14 +142,14 @@ final class MailConnection {
         var bytes = Array((line + "\r\n").utf8)
         while !bytes.isEmpty {
             let written: Int
-            if let ssl {
-                ERR_clear_error()
-                let rc = SSL_write(ssl, bytes, Int32(bytes.count))
+            if let ssl, let openssl {
+                openssl.errClearError()
+                let rc = openssl.sslWrite(ssl, bytes, Int32(bytes.count))
                 if rc <= 0 {
-                    switch SSL_get_error(ssl, rc) {
+                    switch openssl.sslGetError(ssl, rc) {
                     case SSL_ERROR_WANT_READ: try wait(Int16(POLLIN), what: "sending"); continue
                     case SSL_ERROR_WANT_WRITE: try wait(Int16(POLLOUT), what: "sending"); continue
-                    default: throw .tls("write: \(TLSContext.lastError())")
+                    default: throw .tls("write: \(openssl.lastError())")
                     }
                 }
                 written = Int(rc)
@@ -181,15 +184,15 @@ final class MailConnection {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let count: Int
-            if let ssl {
-                ERR_clear_error()
-                let rc = SSL_read(ssl, &chunk, Int32(chunk.count))
+            if let ssl, let openssl {
+                openssl.errClearError()
+                let rc = openssl.sslRead(ssl, &chunk, Int32(chunk.count))
                 if rc <= 0 {
-                    switch SSL_get_error(ssl, rc) {
+                    switch openssl.sslGetError(ssl, rc) {
                     case SSL_ERROR_WANT_READ: try wait(Int16(POLLIN), what: "waiting for a reply"); continue
                     case SSL_ERROR_WANT_WRITE: try wait(Int16(POLLOUT), what: "waiting for a reply"); continue
                     case SSL_ERROR_ZERO_RETURN: throw .protocolError("the server closed the connection")
-                    default: throw .tls("read: \(TLSContext.lastError())")
+                    default: throw .tls("read: \(openssl.lastError())")
                     }
                 }
                 count = Int(rc)

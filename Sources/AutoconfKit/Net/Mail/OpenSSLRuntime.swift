@@ -6,10 +6,30 @@ import COpenSSL
 /// memory (seen in the sim as SIGSEGV in OPENSSL_sk_dup). Initializing OpenSSL first with
 /// OPENSSL_INIT_NO_ATEXIT keeps that state alive until the process is gone. It must run before
 /// libcurl's own initialization, so every network entry point calls it.
+///
+/// OpenSSL is not linked (see OpenSSLLibrary): `prepare()` is also what loads it, once. libcurl,
+/// dlopened after it, reuses the libssl.so.3 loaded here, so this setup applies to curl too.
 public enum OpenSSLRuntime {
-    private static let prepared: Bool = {
-        OPENSSL_init_ssl(UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
+    private static let prepared: Result<OpenSSLLibrary, OpenSSLLibrary.LoadError> = {
+        do throws(OpenSSLLibrary.LoadError) {
+            let library = try OpenSSLLibrary(soname: OpenSSLLibrary.soname)
+            guard library.initSSL(UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1 else {
+                throw OpenSSLLibrary.LoadError(description: "OpenSSL failed to initialize: \(library.lastError())")
+            }
+            return .success(library)
+        } catch {
+            return .failure(error)
+        }
     }()
 
     public static func prepare() { _ = prepared }
+
+    /// The process's OpenSSL, loaded and initialized on first use; a missing one is a one-line
+    /// TLS error.
+    static func library() throws(MailProbeError) -> OpenSSLLibrary {
+        switch prepared {
+        case .success(let library): return library
+        case .failure(let error): throw .tls(error.description)
+        }
+    }
 }

@@ -8,32 +8,24 @@ import COpenSSL
 final class TLSContext: @unchecked Sendable {
     // Configured once in init, then only read (SSL_new), which OpenSSL allows from any thread.
     let context: OpaquePointer
+    let openssl: OpenSSLLibrary
 
     init(caFile: String?) throws(MailProbeError) {
-        OpenSSLRuntime.prepare()
-        guard let method = TLS_client_method(), let context = SSL_CTX_new(method) else {
-            throw .tls("cannot create a TLS context: \(TLSContext.lastError())")
+        let openssl = try OpenSSLRuntime.library()  // loads OpenSSL at first use (OpenSSLLibrary)
+        self.openssl = openssl
+        guard let method = openssl.tlsClientMethod(), let context = openssl.ctxNew(method) else {
+            throw .tls("cannot create a TLS context: \(openssl.lastError())")
         }
         self.context = context
-        _ = autoconf_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION)
-        _ = SSL_CTX_set_default_verify_paths(context)
+        _ = openssl.ctxSetMinProtoVersion(context, TLS1_2_VERSION)
+        _ = openssl.ctxSetDefaultVerifyPaths(context)
         if let caFile {
-            guard SSL_CTX_load_verify_locations(context, caFile, nil) == 1 else {
-                throw .tls("cannot read CA file \(caFile): \(TLSContext.lastError())")
+            guard openssl.ctxLoadVerifyLocations(context, caFile, nil) == 1 else {
+                throw .tls("cannot read CA file \(caFile): \(openssl.lastError())")
             }
         }
-        SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
+        openssl.ctxSetVerify(context, SSL_VERIFY_NONE, nil)
     }
 
-    deinit { SSL_CTX_free(context) }
-
-    /// The most recent OpenSSL error as one line (and clears the thread's error queue).
-    static func lastError() -> String {
-        let code = ERR_get_error()
-        ERR_clear_error()
-        guard code != 0 else { return "unknown TLS error" }
-        var buffer = [CChar](repeating: 0, count: 256)
-        ERR_error_string_n(code, &buffer, buffer.count)
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    deinit { openssl.ctxFree(context) }
 }
