@@ -37,12 +37,21 @@ public final class DNSTestServer: @unchecked Sendable {
     /// A resolver that answers from `zone` with the AD bit set (DNSSEC-authenticated data).
     /// Zone: name → type ("A", "AAAA", "MX", "SRV", "TXT") → values (see dns_stub.py).
     public static func signed(_ zone: [String: [String: [Any]]]) async throws -> DNSTestServer {
+        try await zoneServer(zone, mode: ["signed"])
+    }
+
+    /// A resolver `milliseconds` away: answers from `zone` (no AD bit), each query after that
+    /// delay on its own timer, as a resolver across a real network would.
+    public static func delayed(milliseconds: Int, _ zone: [String: [String: [Any]]]) async throws -> DNSTestServer {
+        try await zoneServer(zone, mode: ["delayed", String(milliseconds)])
+    }
+
+    private static func zoneServer(_ zone: [String: [String: [Any]]], mode: [String]) async throws -> DNSTestServer {
         let data = try JSONSerialization.data(withJSONObject: zone)
         return try await offThePool {
-        let directory = TestPaths.temporaryDirectory("dnszone")
-        let file = directory.appendingPathComponent("zone.json")
-        try data.write(to: file)
-        return DNSTestServer(try .python("dns_stub.py", ["signed", file.path]))
+            let file = TestPaths.temporaryDirectory("dnszone").appendingPathComponent("zone.json")
+            try data.write(to: file)
+            return DNSTestServer(try .python("dns_stub.py", mode + [file.path]))
         }
     }
 
