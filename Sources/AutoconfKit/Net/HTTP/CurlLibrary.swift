@@ -24,9 +24,7 @@ import Glibc
 /// them, so the methods below hand the resolved pointer to shim.h's typed wrappers, which make the
 /// variadic call from C.
 final class CurlLibrary: @unchecked Sendable {  // immutable after init; the library stays loaded
-    struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
-        let description: String
-    }
+    typealias LoadError = LoadedLibrary.LoadError
 
     static let soname = "libcurl.so.4"
 
@@ -67,19 +65,10 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
 
     /// Opens and resolves, without `curl_global_init` (tests open a missing name through this).
     init(soname: String) throws(LoadError) {
-        // RTLD_NOW: a broken installation fails here, not in the middle of a transfer. RTLD_LOCAL:
-        // curl's symbols stay out of the global namespace. libcurl's libssl/libcrypto are the ones
-        // OpenSSLRuntime.prepare() has already loaded (see `shared`), so its setup applies to curl too.
-        guard let handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL) else {
-            throw LoadError(description: "libcurl is not installed (\(Self.lastError(soname))); install the libcurl4 package")
-        }
-        func symbol(_ name: String) throws(LoadError) -> UnsafeMutableRawPointer {
-            guard let pointer = dlsym(handle, name) else {
-                throw LoadError(description: "\(soname) is not a usable libcurl (\(Self.lastError(name))); install the libcurl4 package")
-            }
-            return pointer
-        }
-        func function<T>(_ name: String, as _: T.Type) throws(LoadError) -> T { unsafeBitCast(try symbol(name), to: T.self) }
+        // libcurl's libssl/libcrypto are the ones OpenSSLRuntime.prepare() has already loaded (see
+        // `shared`), so its setup applies to curl too.
+        let library = try LoadedLibrary(soname: soname, displayName: "libcurl", package: "libcurl4")
+        func function<T>(_ name: String, as type: T.Type) throws(LoadError) -> T { try library.function(name, as: type) }
         globalInit = try function("curl_global_init", as: autoconf_curl_global_init_fn.self)
         versionInfo = try function("curl_version_info", as: autoconf_curl_version_info_fn.self)
         strerrorFunction = try function("curl_easy_strerror", as: autoconf_curl_easy_strerror_fn.self)
@@ -96,8 +85,8 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
         multiInfoRead = try function("curl_multi_info_read", as: autoconf_curl_multi_info_read_fn.self)
         multiPoll = try function("curl_multi_poll", as: autoconf_curl_multi_poll_fn.self)
         multiWakeup = try function("curl_multi_wakeup", as: autoconf_curl_multi_wakeup_fn.self)
-        easySetopt = OpaquePointer(try symbol("curl_easy_setopt"))
-        easyGetinfo = OpaquePointer(try symbol("curl_easy_getinfo"))
+        easySetopt = OpaquePointer(try library.symbol("curl_easy_setopt"))
+        easyGetinfo = OpaquePointer(try library.symbol("curl_easy_getinfo"))
     }
 
     /// curl_global_init must run once before anything else touches libcurl, after OpenSSL's own
@@ -105,11 +94,6 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
     private func initialize() throws(LoadError) {
         let code = globalInit(Int(CURL_GLOBAL_ALL))
         if code != CURLE_OK { throw LoadError(description: "libcurl failed to initialize: \(easyStrerror(code))") }
-    }
-
-    private static func lastError(_ fallback: String) -> String {
-        guard let message = dlerror() else { return fallback }
-        return String(cString: message)
     }
 
     /// "7.88.1"

@@ -23,9 +23,7 @@ import Glibc
 /// are macros over `SSL_ctrl`/`SSL_CTX_ctrl`: the methods below hand the resolved pointer to
 /// shim.h's wrappers, which expand the macro with it.
 final class OpenSSLLibrary: @unchecked Sendable {  // immutable after init; the library stays loaded
-    struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
-        let description: String
-    }
+    typealias LoadError = LoadedLibrary.LoadError
 
     static let soname = "libssl.so.3"
 
@@ -59,20 +57,11 @@ final class OpenSSLLibrary: @unchecked Sendable {  // immutable after init; the 
     /// Opens and resolves, without `OPENSSL_init_ssl` (tests open a missing name through this;
     /// everything else goes through `OpenSSLRuntime`).
     init(soname: String) throws(LoadError) {
-        // RTLD_NOW: a broken installation fails here, not in the middle of a handshake. RTLD_LOCAL:
-        // OpenSSL's symbols stay out of the global namespace; libcurl, loaded later, still gets
-        // this same libssl.so.3/libcrypto.so.3, since the loader reuses a loaded soname.
-        guard let handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL) else {
-            throw LoadError(description: "OpenSSL is not installed (\(Self.lastLoaderError(soname))); install the libssl3 package")
-        }
-        // dlsym on libssl's handle also searches its dependencies, so libcrypto's X509_/ERR_
-        // functions are found through it.
-        func function<T>(_ name: String, as _: T.Type) throws(LoadError) -> T {
-            guard let pointer = dlsym(handle, name) else {
-                throw LoadError(description: "\(soname) is not a usable OpenSSL (\(Self.lastLoaderError(name))); install the libssl3 package")
-            }
-            return unsafeBitCast(pointer, to: T.self)
-        }
+        // libcurl, loaded later, still gets this same libssl.so.3/libcrypto.so.3, since the loader
+        // reuses a loaded soname. dlsym on libssl's handle also searches its dependencies, so
+        // libcrypto's X509_/ERR_ functions are found through it.
+        let library = try LoadedLibrary(soname: soname, displayName: "OpenSSL", package: "libssl3")
+        func function<T>(_ name: String, as type: T.Type) throws(LoadError) -> T { try library.function(name, as: type) }
         initSSL = try function("OPENSSL_init_ssl", as: autoconf_OPENSSL_init_ssl_fn.self)
         tlsClientMethod = try function("TLS_client_method", as: autoconf_TLS_client_method_fn.self)
         ctxNew = try function("SSL_CTX_new", as: autoconf_SSL_CTX_new_fn.self)
@@ -98,11 +87,6 @@ final class OpenSSLLibrary: @unchecked Sendable {  // immutable after init; the 
         errGetError = try function("ERR_get_error", as: autoconf_ERR_get_error_fn.self)
         errClearError = try function("ERR_clear_error", as: autoconf_ERR_clear_error_fn.self)
         errErrorStringN = try function("ERR_error_string_n", as: autoconf_ERR_error_string_n_fn.self)
-    }
-
-    private static func lastLoaderError(_ fallback: String) -> String {
-        guard let message = dlerror() else { return fallback }
-        return String(cString: message)
     }
 
     // The macros, through shim.h's wrappers.
