@@ -179,14 +179,33 @@ public struct AutoconfOptions: Sendable {
         return directory.map { LookupCache(directory: $0, ttl: cacheTTL) }
     }
 
-    /// What shapes an answer besides the address: a cache entry made with other options is a miss.
+    /// What shapes an answer or its trust besides the address: a cache entry made with other
+    /// options is a miss. Every lookup option that can change the answer or its trust belongs in
+    /// this one list (add new ones here): an answer trusted thanks to `--ca-file` must not come
+    /// back trusted without it.
     public var cacheFingerprint: String {
-        [
-            plugins?.joined(separator: ",") ?? "*", offline ? "offline" : "online", httpsOnly ? "https-only" : "http",
-            preferredIncoming.rawValue, userProviderDirectories.map(Self.directoryStamp).joined(separator: ":"),
-            dnsServers.joined(separator: ","), resolve.joined(separator: ","), connectTo.joined(separator: ","),
-            ispdbBaseURL, office365BaseURL,
-        ].joined(separator: "|")
+        let components: [(String, String)] = [
+            ("plugins", plugins?.joined(separator: ",") ?? "*"),
+            ("offline", offline ? "1" : "0"),
+            ("https-only", httpsOnly ? "1" : "0"),
+            ("prefer", preferredIncoming.rawValue),
+            ("providers", userProviderDirectories.map(Self.directoryStamp).joined(separator: ":")),
+            ("dns-server", dnsServers.joined(separator: ",")),
+            ("ca-file", caFile.map(Self.fileStamp) ?? ""),
+            ("resolve", resolve.joined(separator: ",")),
+            ("connect-to", connectTo.joined(separator: ",")),
+            ("ispdb-url", ispdbBaseURL),
+            ("office365-url", office365BaseURL),
+            ("plugin-options", pluginOptions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")),
+        ]
+        return components.map { "\($0.0)=\($0.1)" }.joined(separator: "|")
+    }
+
+    /// A file's path, size and modification time: editing the CA file changes the key.
+    private static func fileStamp(_ path: String) -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(path)@\(attributes?.fileSize ?? 0)@\(modified)"
     }
 
     /// A directory's files with their sizes and modification times: adding or editing a provider

@@ -13,7 +13,7 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
     process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
-    if let environment { process.environment = environment }
+    process.environment = isolatedEnvironment(environment ?? ProcessInfo.processInfo.environment)
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -38,6 +38,26 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
         status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self), milliseconds: Date().timeIntervalSince(start) * 1000)
 }
+
+/// `environment` with HOME, XDG_CACHE_HOME and XDG_CONFIG_HOME pointing into a temporary
+/// directory unless the test already chose its own: no command a test runs ever reads or writes
+/// the user's home (caches, provider files).
+public func isolatedEnvironment(_ environment: [String: String]) -> [String: String] {
+    var environment = environment
+    let realHome = ProcessInfo.processInfo.environment["HOME"] ?? "/root"
+    func isReal(_ key: String) -> Bool {
+        guard let value = environment[key] else { return true }
+        return value == realHome || value.hasPrefix(realHome + "/")
+    }
+    let home = isolatedHome
+    if isReal("HOME") { environment["HOME"] = home.path }
+    if isReal("XDG_CACHE_HOME") { environment["XDG_CACHE_HOME"] = home.appendingPathComponent(".cache").path }
+    if isReal("XDG_CONFIG_HOME") { environment["XDG_CONFIG_HOME"] = home.appendingPathComponent(".config").path }
+    return environment
+}
+
+/// One temporary home for the whole test process.
+public let isolatedHome: URL = TestPaths.temporaryDirectory("home")
 
 /// `runCommand` off the cooperative thread pool: blocking waits inside async tests would starve
 /// other concurrently running tests (the pool has one thread per core).

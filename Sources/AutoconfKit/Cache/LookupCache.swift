@@ -17,7 +17,9 @@ import Glibc
 ///   concurrent runs only ever see a whole old or a whole new file.
 /// - Candidates keep their trust exactly: the cache never raises it. Their provenance channel
 ///   becomes `cache`, the original source string is kept.
-/// - Usernames are stored as placeholders, so the file holds no user's address.
+/// - Only address-independent answers are stored (`AddressTemplating.independent`), with
+///   usernames as placeholders: the file names no user.
+/// - The file is untrusted input: read with a size cap, every server validated as a plugin's.
 public struct LookupCache: Sendable {
     public static let formatVersion = 1
     public static let defaultTTL: Duration = .seconds(24 * 3600)
@@ -59,10 +61,9 @@ public struct LookupCache: Sendable {
     /// A fresh entry for `email`'s domain as a result for `email`, or nil.
     public func load(for email: EmailAddress, fingerprint: String, realName: String? = nil, now: Date = Date()) -> LookupResult? {
         guard let file = file(for: email.domain),
-              let attributes = try? FileManager.default.attributesOfItem(atPath: file.path),
-              let size = attributes.fileSize, size <= Self.maximumFileSize,
-              let data = FileManager.default.contents(atPath: file.path)
+              let bytes = FileReading.contents(atPath: file.path, limit: Self.maximumFileSize)
         else { return nil }
+        let data = Data(bytes)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         guard let entry = try? decoder.decode(Entry.self, from: data),
@@ -74,8 +75,9 @@ public struct LookupCache: Sendable {
         let candidates = entry.candidates.compactMap { stored -> Candidate? in
             var candidate = AddressTemplating.specialize(stored, to: email, realName: realName)
             // The file is input like any other: servers that fail validation are dropped.
-            candidate.configuration.incoming = candidate.configuration.incoming.filter(Self.isValid)
-            candidate.configuration.outgoing = candidate.configuration.outgoing.filter(Self.isValid)
+            // Same validators as the engine applies to every plugin's answer.
+            candidate.configuration.incoming = candidate.configuration.incoming.filter(CandidateSanitizer.isValid)
+            candidate.configuration.outgoing = candidate.configuration.outgoing.filter(CandidateSanitizer.isValid)
             guard candidate.configuration.isUsable else { return nil }
             candidate.provenance.channel = .cache
             return candidate
@@ -94,9 +96,12 @@ public struct LookupCache: Sendable {
         // Answers from provider files are instant and may be edited at any time: not cached.
         if let best = result.best, [.bundled, .userFile, .manual, .cache].contains(best.provenance.channel) { return }
         if result.best == nil, let unsupported = result.unsupported, ["bundled", "user-files"].contains(unsupported.plugin) { return }
+        // Only answers that provably do not depend on the address are stored (so the file names no
+        // user and never hands one user's answer to another); per-user answers are not cached.
+        guard let generalized = AddressTemplating.independent(result) else { return }
         let entry = Entry(
             formatVersion: Self.formatVersion, domain: result.email.domain, fingerprint: fingerprint, storedAt: now,
-            candidates: result.candidates.map { AddressTemplating.generalize($0, from: result.email) }, unsupported: result.unsupported)
+            candidates: generalized, unsupported: result.unsupported)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = [.sortedKeys]
@@ -112,12 +117,6 @@ public struct LookupCache: Sendable {
         if let file = file(for: domain) { try? FileManager.default.removeItem(at: file) }
     }
 
-    private static func isValid(_ server: Server) -> Bool {
-        if let hostname = server.hostname {
-            return (Hostname.isValid(hostname) || IPAddress.isLiteral(hostname)) && server.port.map { (1...65535).contains($0) } == true && server.socketType != nil
-        }
-        return server.url.map { URLCheck.problem($0) == nil } ?? false
-    }
 }
 
 extension Duration {

@@ -7,8 +7,59 @@ import Foundation
 /// Turns a lookup result for one address into one for any address of the same domain: usernames
 /// (and any source or redirect that carries the address) go back to placeholders, which are then
 /// expanded for the other address. The cache and batch deduplication share answers per domain
-/// this way, so neither ever hands one user's login name to another — nor stores it on disk.
+/// this way — but only answers that provably do not depend on the address (`independent`):
+/// everything else is looked up per address and never cached.
 enum AddressTemplating {
+    /// Plugins whose request carries the address (autoconfig's `?emailaddress=`, Autodiscover's
+    /// request, Autodiscover v2's path): the server may answer per user, so their answers are.
+    static let perUserPlugins: Set<String> = ["autoconfig", "autodiscover", "office365"]
+
+    /// The result's candidates in placeholder form when the answer provably does not depend on
+    /// the address: no candidate came from a source asked with the address, and once usernames
+    /// are placeholders no text field still contains the local part (a server answering
+    /// `u-alice`, an ISPDB `%EMAILLOCALPART%.%EMAILDOMAIN%` hostname, "Mail for alice@…").
+    /// nil: per user. A false "per user" only costs a lookup; a false "independent" would hand
+    /// one user's data to another, so every doubt is "per user".
+    static func independent(_ result: LookupResult) -> [Candidate]? {
+        let email = result.email
+        let local = email.localPart.lowercased()
+        let encodedLocal = PercentEncoding.encode(email.localPart).lowercased()
+        var generalized: [Candidate] = []
+        for candidate in result.candidates {
+            if perUserPlugins.contains(candidate.provenance.plugin) { return nil }
+            let general = generalize(candidate, from: email)
+            if general.provenance.source.contains("%EMAILADDRESS%") || general.provenance.redirects.contains(where: { $0.contains("%EMAILADDRESS%") }) {
+                return nil
+            }
+            var texts: [String] = []
+            collectStrings(general, into: &texts)
+            for text in texts {
+                var value = text
+                for placeholder in ["%EMAILLOCALPART%", "%EMAILADDRESS%", "%EMAILDOMAIN%", "%REALNAME%"] {
+                    value = value.replacing(placeholder, with: "")
+                }
+                let lowered = value.lowercased()
+                if lowered.contains(local) || lowered.contains(encodedLocal) { return nil }
+            }
+            generalized.append(general)
+        }
+        if let unsupported = result.unsupported {
+            var texts: [String] = []
+            collectStrings(unsupported, into: &texts)
+            if texts.contains(where: { $0.lowercased().contains(local) }) { return nil }
+        }
+        return generalized
+    }
+
+    /// Every string stored anywhere in `value` (structs, arrays, optionals, enum payloads).
+    private static func collectStrings(_ value: Any, into texts: inout [String]) {
+        if let text = value as? String {
+            texts.append(text)
+            return
+        }
+        for child in Mirror(reflecting: value).children { collectStrings(child.value, into: &texts) }
+    }
+
     static func generalize(_ candidate: Candidate, from email: EmailAddress) -> Candidate {
         var copy = candidate
         func username(_ value: String?) -> String? {
@@ -49,12 +100,14 @@ enum AddressTemplating {
         return copy
     }
 
-    /// `result` (for another address of the same domain) as the result for `email`.
-    static func rebase(_ result: LookupResult, to email: EmailAddress, realName: String?) -> LookupResult {
+    /// `result` (for another address of the same domain) as the result for `email`, or nil when
+    /// the answer depends on the address (look `email` up itself).
+    static func rebase(_ result: LookupResult, to email: EmailAddress, realName: String?) -> LookupResult? {
         guard result.email != email else { return result }
+        guard let generalized = independent(result) else { return nil }
         var copy = result
         copy.email = email
-        copy.candidates = result.candidates.map { specialize(generalize($0, from: result.email), to: email, realName: realName) }
+        copy.candidates = generalized.map { specialize($0, to: email, realName: realName) }
         return copy
     }
 }

@@ -1,5 +1,6 @@
 /// Looks up many addresses: results come back in input order, each domain is looked up once (the
-/// other addresses of that domain get the same answer with their own usernames), and at most
+/// other addresses of that domain get the same answer with their own usernames when it does not
+/// depend on the address — `AddressTemplating.independent` — else their own lookup), and at most
 /// `jobs` lookups run at a time. A line that is not an address yields an error for that line only.
 public struct BatchLookup: Sendable {
     public enum Line: Sendable {
@@ -18,14 +19,31 @@ public struct BatchLookup: Sendable {
 
     /// Blank lines and lines starting with `#` are skipped (they produce nothing).
     public static func addresses(in text: String) -> [(number: Int, input: String)] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, raw in
+        // CR LF, lone CR and LF all end a line; a UTF-8 byte order mark is skipped.
+        var rawLines: [String] = []
+        var current = String.UnicodeScalarView()
+        var scalars = text.unicodeScalars[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        var previousWasCR = false
+        for scalar in scalars {
+            if scalar == "\n" && previousWasCR { previousWasCR = false; continue }
+            previousWasCR = scalar == "\r"
+            if scalar == "\n" || scalar == "\r" {
+                rawLines.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        rawLines.append(String(current))
+        return rawLines.enumerated().compactMap { index, raw in
             let line = raw.trimmed
             return line.isEmpty || line.hasPrefix("#") ? nil : (index + 1, line)
         }
     }
 
     /// `emit` receives every line's outcome in input order, as soon as it and all before it are
-    /// done; `progress` gets (done, total) after each domain lookup.
+    /// done; `progress` gets (done, total) addresses after each lookup.
     public func run(
         _ lines: [(number: Int, input: String)], progress: (@Sendable (Int, Int) -> Void)? = nil,
         emit: @Sendable (Int, Line) -> Void
@@ -33,15 +51,18 @@ public struct BatchLookup: Sendable {
         // Parse first: bad lines are answered at once, good ones grouped by domain.
         var parsed: [Int: EmailAddress] = [:]
         var immediate: [Int: Line] = [:]
-        var domains: [String] = []
-        var firstAddress: [String: EmailAddress] = [:]
+        var firstIndexes: [Int] = []
+        var firstOfDomain: [String: Int] = [:]
+        var others: [Int: [Int]] = [:]
         for (index, line) in lines.enumerated() {
             do {
                 let email = try EmailAddress(line.input)
                 parsed[index] = email
-                if firstAddress[email.domain] == nil {
-                    firstAddress[email.domain] = email
-                    domains.append(email.domain)
+                if let first = firstOfDomain[email.domain] {
+                    others[first, default: []].append(index)
+                } else {
+                    firstOfDomain[email.domain] = index
+                    firstIndexes.append(index)
                 }
             } catch {
                 immediate[index] = .error(number: line.number, input: line.input, message: AutoconfError.invalidAddress(line.input, error).description)
@@ -49,18 +70,17 @@ public struct BatchLookup: Sendable {
         }
         let autoconf = self.autoconf
         let realName = autoconf.options.realName
-        var results: [String: Result<LookupResult, AutoconfError>] = [:]
+        let total = parsed.count
+        var results: [Int: Result<LookupResult, AutoconfError>] = [:]
         var next = 0
         func flush() {
             while next < lines.count {
                 if let line = immediate[next] {
                     emit(next, line)
-                } else if let email = parsed[next], let result = results[email.domain] {
+                } else if let result = results[next] {
                     switch result {
-                    case .success(let found):
-                        emit(next, .result(AddressTemplating.rebase(found, to: email, realName: realName)))
-                    case .failure(let error):
-                        emit(next, .error(number: lines[next].number, input: lines[next].input, message: error.description))
+                    case .success(let found): emit(next, .result(found))
+                    case .failure(let error): emit(next, .error(number: lines[next].number, input: lines[next].input, message: error.description))
                     }
                 } else {
                     return
@@ -72,20 +92,41 @@ public struct BatchLookup: Sendable {
         // The child result is a plain struct: a (String, Result<_, AutoconfError>) tuple from a
         // typed-throws closure crashed in release builds (Swift 6.3, inside the task group).
         await withTaskGroup(of: DomainOutcome.self) { group in
-            var pending = domains[...]
-            func startNext() {
-                guard let domain = pending.popFirst(), let email = firstAddress[domain] else { return }
-                group.addTask { await DomainOutcome(domain: domain, email: email, autoconf: autoconf) }
+            // One lookup per domain first; the other addresses of a domain share its answer only
+            // when it does not depend on the address, else they are looked up themselves.
+            var pending = firstIndexes[...]
+            var perUser: [Int] = []
+            var running = 0
+            func startMore() {
+                while running < jobs {
+                    let index: Int
+                    if let item = perUser.popLast() { index = item } else if let item = pending.popFirst() { index = item } else { return }
+                    guard let email = parsed[index] else { continue }
+                    running += 1
+                    group.addTask { await DomainOutcome(index: index, email: email, autoconf: autoconf) }
+                }
             }
-            for _ in 0..<min(jobs, domains.count) { startNext() }
-            var done = 0
+            startMore()
             for await outcome in group {
-                let domain = outcome.domain
-                results[domain] = outcome.result.map { .success($0) } ?? .failure(outcome.error ?? .invalidOption("lookup failed"))
-                done += 1
-                progress?(done, domains.count)
+                running -= 1
+                let result: Result<LookupResult, AutoconfError> = outcome.result.map { .success($0) } ?? .failure(outcome.error ?? .invalidOption("lookup failed"))
+                results[outcome.index] = result
+                for other in others.removeValue(forKey: outcome.index) ?? [] {
+                    guard let email = parsed[other] else { continue }
+                    switch result {
+                    case .success(let found):
+                        if let shared = AddressTemplating.rebase(found, to: email, realName: realName) {
+                            results[other] = .success(shared)
+                        } else {
+                            perUser.insert(other, at: 0)
+                        }
+                    case .failure:
+                        results[other] = result
+                    }
+                }
+                progress?(results.count, total)
                 flush()
-                startNext()
+                startMore()
             }
         }
         flush()
@@ -94,12 +135,12 @@ public struct BatchLookup: Sendable {
 
 /// One domain's lookup in a batch.
 struct DomainOutcome: Sendable {
-    let domain: String
+    let index: Int
     let result: LookupResult?
     let error: AutoconfError?
 
-    init(domain: String, email: EmailAddress, autoconf: Autoconf) async {
-        self.domain = domain
+    init(index: Int, email: EmailAddress, autoconf: Autoconf) async {
+        self.index = index
         do {
             result = try await autoconf.lookup(email)
             error = nil

@@ -14,8 +14,8 @@ struct CandidateSanitizer: Sendable {
     /// nil when nothing usable remains.
     func sanitize(_ candidate: Candidate) -> Candidate? {
         var configuration = placeholders.expand(candidate.configuration)
-        configuration.incoming = configuration.incoming.filter(isValid)
-        configuration.outgoing = configuration.outgoing.filter(isValid)
+        configuration.incoming = configuration.incoming.filter(Self.isValid)
+        configuration.outgoing = configuration.outgoing.filter(Self.isValid)
         configuration = configuration.preferring(preferredIncoming)
         guard configuration.isUsable else { return nil }
         var result = candidate
@@ -33,7 +33,8 @@ struct CandidateSanitizer: Sendable {
         return result
     }
 
-    private func isValid(_ server: Server) -> Bool {
+    /// Also applied to servers read back from the cache.
+    static func isValid(_ server: Server) -> Bool {
         if let hostname = server.hostname {
             guard Hostname.isValid(hostname) else { return false }
             guard let port = server.port, (1...65535).contains(port) else { return false }

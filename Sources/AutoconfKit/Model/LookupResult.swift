@@ -34,15 +34,31 @@ public struct LookupResult: Sendable, Codable {
     /// One line for a lookup that found nothing: why.
     public var notFoundMessage: String {
         if let nonexistentDomain { return "no configuration found: \(nonexistentDomain)" }
-        return failedOnNetwork ? "no configuration found (network failures; run with -v)" : "no configuration found"
+        return failedOnNetwork ? "no configuration found: the network was unreachable (every source failed to connect or resolve; run with -v)" : "no configuration found"
     }
 
     /// True when no plugin answered and at least one failed for network reasons (rather than
-    /// establishing that nothing exists).
+    /// establishing that nothing exists): a source that could not be reached is not a "no".
+    /// A "no" from a source that needs no network (provider files) says nothing about the
+    /// network; neither does the "no" of an HTTP or probing source (a host that "does not
+    /// resolve") when no DNS source got an answer (the DNS servers could not be reached).
     public var failedOnNetwork: Bool {
-        !found && unsupported == nil && nonexistentDomain == nil && reports.contains { ($0.status == .failed || $0.status == .timedOut) && $0.failure?.isNetwork == true }
-            && !reports.contains { $0.status == .notFound }
+        guard !found, unsupported == nil, nonexistentDomain == nil,
+              reports.contains(where: { ($0.status == .failed || $0.status == .timedOut) && $0.failure?.isNetwork == true })
+        else { return false }
+        let dnsAnswered = reports.contains { Self.dnsPlugins.contains($0.plugin) && ($0.status == .notFound || $0.status == .found) }
+        return !reports.contains { report in
+            report.status == .notFound && !Self.offlinePlugins.contains(report.plugin)
+                && (dnsAnswered || !Self.resolutionDependentPlugins.contains(report.plugin))
+        }
     }
+
+    /// Sources that answer without the network.
+    static let offlinePlugins: Set<String> = ["bundled", "user-files"]
+    /// Sources that only ask the DNS (their "no" proves the DNS servers answered).
+    static let dnsPlugins: Set<String> = ["mx", "srv", "gmail", "autodiscover"]
+    /// Sources whose "no" may just be "the name did not resolve".
+    static let resolutionDependentPlugins: Set<String> = ["autoconfig", "ispdb", "office365", "probe"]
 }
 
 public struct UnsupportedProvider: Sendable, Hashable, Codable {

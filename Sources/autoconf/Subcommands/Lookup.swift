@@ -134,7 +134,10 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Domains looked up at once with --batch (default 4).", valueName: "n"))
     var jobs: Int = 4
 
-    @Flag(name: .long, help: "Neither read nor write the lookup cache ($XDG_CACHE_HOME/autoconf).")
+    @Flag(name: .long, help: "Use the lookup cache ($XDG_CACHE_HOME/autoconf): answer from a fresh entry, store new domain-level answers (off by default).")
+    var cache = false
+
+    @Flag(name: .long, help: "Do not use the lookup cache (the default; kept for scripts).")
     var noCache = false
 
     @Flag(name: .long, help: "Ignore cached answers, look up again and cache the new answer.")
@@ -158,7 +161,7 @@ struct Lookup: AsyncParsableCommand {
             if format != .json && format != .text { throw ValidationError("--batch always prints JSON lines; --format cannot be used with it") }
         }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
-        if noCache && refresh { throw ValidationError("--no-cache and --refresh exclude each other") }
+        if noCache && (refresh || cache) { throw ValidationError("--no-cache excludes --cache and --refresh") }
         if passwordStdin && passwordEnv != nil { throw ValidationError("--password-stdin and --password-env exclude each other") }
         if !verify && (passwordStdin || passwordEnv != nil || allowPlaintext) {
             throw ValidationError("--password-stdin, --password-env and --allow-plaintext only apply with --verify")
@@ -191,7 +194,10 @@ struct Lookup: AsyncParsableCommand {
         options = httpOptions(options)
         // One line, exit 2 (a ValidationError would add the usage text).
         if let problem = options.problem() { throw BadInput(problem) }
-        options.cache = noCache ? .off : refresh ? .refresh : .use
+        // No disk cache unless asked: a diagnostic tool must show today's answer (a sysadmin who
+        // just fixed their autoconfig would otherwise see yesterday's). --batch shares
+        // domain-level answers in memory either way.
+        options.cache = refresh ? .refresh : cache ? .use : .off
         do {
             options.manual = try ManualSettings.parse(
                 imap: imap, pop3: pop3, smtp: smtp, security: security, username: username,
@@ -244,7 +250,8 @@ struct Lookup: AsyncParsableCommand {
         if result.found { return }
         if result.unsupported == nil && format != .text {
             printError(result.nonexistentDomain.map { "no configuration found for \(result.email.address): \($0)" }
-                ?? "no configuration found for \(result.email.address)")
+                ?? (result.failedOnNetwork ? "no configuration found for \(result.email.address): the network was unreachable (every source failed to connect or resolve)"
+                    : "no configuration found for \(result.email.address)"))
         } else if let unsupported = result.unsupported, format != .text && format != .json {
             printError(unsupported.explanation)
         }
@@ -276,8 +283,10 @@ struct Lookup: AsyncParsableCommand {
         if path == "-" {
             text = String(decoding: StandardStreams.readInputToEnd(), as: UTF8.self)
         } else {
-            guard let data = FileManager.default.contents(atPath: path) else { throw BadInput("--batch \(path): cannot read the file") }
-            text = String(decoding: data, as: UTF8.self)
+            guard let bytes = FileReading.contents(atPath: path, limit: Lookup.maximumBatchFileSize) else {
+                throw BadInput("--batch \(path): cannot read the file (a regular file of at most 64 MiB)")
+            }
+            text = String(decoding: bytes, as: UTF8.self)
         }
         let lines = BatchLookup.addresses(in: text)
         let showsProgress = isatty(STDERR_FILENO) == 1
@@ -301,13 +310,15 @@ struct Lookup: AsyncParsableCommand {
 }
 
 extension Lookup {
+    static let maximumBatchFileSize = 64 << 20
+
     /// A one-line progress bar on standard error (only when it is a terminal).
     @Sendable static func drawProgress(_ done: Int, _ total: Int) {
         let width = 30
         let filled = total == 0 ? width : done * width / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let end = done == total ? "\n" : ""
-        StandardStreams.writeError("\r[\(bar)] \(done)/\(total) domains\(end)")
+        StandardStreams.writeError("\r[\(bar)] \(done)/\(total) addresses\(end)")
     }
 }
 
