@@ -9,7 +9,7 @@ import Testing
     static func environment(configHome: URL? = nil) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CONFIG_HOME"] = (configHome ?? TestPaths.temporaryDirectory("xdg")).path
-        // The lookup cache is on by default in the CLI: never the developer's own.
+        // The lookup cache (off by default, --cache) is never the developer's own.
         environment["XDG_CACHE_HOME"] = TestPaths.temporaryDirectory("xdg-cache").path
         return environment
     }

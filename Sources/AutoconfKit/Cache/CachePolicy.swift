@@ -1,5 +1,5 @@
 /// Whether a lookup reads and writes the on-disk cache. The library default is `.off` (an
-/// embedding application decides); the CLI uses `.use` unless told `--no-cache` or `--refresh`.
+/// embedding application decides); the CLI too, unless told `--cache` (`.use`) or `--refresh`.
 public enum CachePolicy: String, Sendable, Hashable, CaseIterable {
     /// Answer from a fresh cache entry when there is one; store new answers.
     case use

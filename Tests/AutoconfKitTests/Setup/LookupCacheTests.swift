@@ -10,17 +10,29 @@ import Testing
         var summary: String { "counts lookups" }
         let log: EventLog
         let trust: Trust
+        var perUser = false
         func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
             log.append(query.email.address)
             var configuration = testConfiguration("mail.cached.test", domain: "cached.test")
             configuration.incoming[0].username = "%EMAILADDRESS%"
-            return .found([Candidate(configuration: configuration, trust: trust, provenance: context.provenance(source: "https://autoconfig.cached.test/mail/config-v1.1.xml?emailaddress=%EMAILADDRESS%", channel: .https))])
+            return .found([Candidate(configuration: configuration, trust: trust, provenance: context.provenance(source: perUser ? "https://autoconfig.cached.test/mail/config-v1.1.xml?emailaddress=%EMAILADDRESS%" : "https://ispdb.test/v1.1/cached.test", channel: .https))])
         }
     }
 
-    func autoconf(_ directory: URL, log: EventLog, trust: Trust = .confirm(.plainHTTP), policy: CachePolicy = .use, ttl: Duration = .seconds(3600)) -> Autoconf {
+    func autoconf(_ directory: URL, log: EventLog, trust: Trust = .confirm(.plainHTTP), policy: CachePolicy = .use, ttl: Duration = .seconds(3600), perUser: Bool = false) -> Autoconf {
         let options = AutoconfOptions(plugins: ["counting"], readsUserDirectory: false, cache: policy, cacheDirectory: directory.path, cacheTTL: ttl)
-        return Autoconf(options: options, additionalPlugins: [CountingPlugin(log: log, trust: trust)])
+        return Autoconf(options: options, additionalPlugins: [CountingPlugin(log: log, trust: trust, perUser: perUser)])
+    }
+
+    /// A source asked with the address may answer per user: never cached, never shared.
+    @Test func answersFromASourceAskedWithTheAddressAreNotCached() async throws {
+        let directory = TestPaths.temporaryDirectory("cache")
+        let log = EventLog()
+        _ = try await autoconf(directory, log: log, perUser: true).lookup("ann@cached.test")
+        let second = try await autoconf(directory, log: log, perUser: true).lookup("ben@cached.test")
+        #expect(log.entries == ["ann@cached.test", "ben@cached.test"])
+        #expect(second.best?.provenance.channel == .https)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("cached.test.json").path))
     }
 
     @Test func secondLookupComesFromTheCacheForAnotherUserTooWithTrustUnchanged() async throws {
@@ -33,7 +45,7 @@ import Testing
         let best = try #require(second.best)
         #expect(best.provenance.channel == .cache)
         #expect(best.provenance.plugin == "counting")
-        #expect(best.provenance.source.contains("emailaddress=ben@cached.test"))
+        #expect(best.provenance.source == "https://ispdb.test/v1.1/cached.test")
         #expect(best.configuration.incoming.first?.username == "ben@cached.test")
         #expect(best.trust == .confirm(.plainHTTP))
         // The file holds no user's address.
