@@ -132,8 +132,15 @@ public struct LoginVerifier: Sendable {
 
         // 3. The logins, in the draft's fallback order.
         var attempts: [LoginAttempt] = []
+        // Once the server has refused the configuration's own form, the other forms only get
+        // `fallbackBudget` more: servers delay every refusal (dovecot's auth_failure_delay, 2 s),
+        // and a fallback running into that delay ended at the deadline with libcurl's "server
+        // response timeout" instead of the server's own refusal.
+        var fallbackDeadline: ContinuousClock.Instant?
         attemptLoop: for mechanism in mechanisms {
             for name in usernames {
+                let attemptDeadline = min(deadline, fallbackDeadline ?? deadline)
+                if fallbackDeadline != nil && (ContinuousClock.now >= attemptDeadline || Task.isCancelled) { break attemptLoop }
                 if ContinuousClock.now >= deadline || Task.isCancelled {
                     result.error = "the login test ran out of time"
                     break attemptLoop
@@ -141,12 +148,15 @@ public struct LoginVerifier: Sendable {
                 request.username = name
                 request.password = password
                 request.mechanism = mechanism
-                request.timeout = remaining(deadline)
+                request.timeout = remaining(attemptDeadline)
                 let outcome: MailSessionOutcome
                 do { outcome = try await CurlMailSession(request).perform() } catch {
-                    result.error = error.description
+                    if fallbackDeadline == nil { result.error = error.description }
                     break attemptLoop
                 }
+                // A fallback that did not end in a refusal (out of its budget) is not the answer:
+                // the server's first refusal is.
+                if fallbackDeadline != nil && !outcome.loginDenied && !outcome.succeeded { break attemptLoop }
                 let attemptReplies = ServerReplies(mailProtocol: mailProtocol, lines: outcome.serverLines)
                 let label = mechanism ?? (mailProtocol == .imap ? "LOGIN-command" : mailProtocol == .pop3 ? "USER-PASS" : "default")
                 let succeeded = outcome.succeeded && (mailProtocol != .smtp || attemptReplies.smtpAuthenticated)
@@ -158,6 +168,7 @@ public struct LoginVerifier: Sendable {
                     result.authentication = AuthenticationResult(status: .succeeded, username: name, mechanism: label, attempts: attempts)
                     return finish()
                 }
+                if fallbackDeadline == nil { fallbackDeadline = ContinuousClock.now + Self.fallbackBudget }
                 // Only a refused login moves on to the next form; anything else ends the test here.
                 if !outcome.loginDenied && !(outcome.succeeded && mailProtocol == .smtp) {
                     if let problem = Self.connectionProblem(outcome, socket: socket) { result.error = problem }
@@ -171,6 +182,9 @@ public struct LoginVerifier: Sendable {
         result.authentication = AuthenticationResult(status: .failed, username: first?.username, mechanism: first?.mechanism, serverMessage: message, attempts: attempts)
         return finish()
     }
+
+    /// How long the other username/mechanism forms may take after the first refusal.
+    static let fallbackBudget: Duration = .seconds(2)
 
     private func remaining(_ deadline: ContinuousClock.Instant) -> Duration {
         max(.milliseconds(1), deadline - ContinuousClock.now)

@@ -53,6 +53,23 @@ import Testing
         #expect(server.logins.allSatisfy { $0["tls"] as? Bool == true && $0["ok"] as? Bool == false })
     }
 
+    @Test func refusalBehindAnAuthFailureDelayIsReportedQuickly() async throws {
+        // dovecot waits 2 s before every refusal: the fallback forms ran into the 10 s deadline and
+        // the report showed libcurl's "server response timeout" instead of the server's refusal.
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--fail-delay", "2.5", "--fail-text", "[AUTHENTICATIONFAILED] no"])
+        let configuration = server.configuration(imap: .ssl, smtp: nil, email: Self.email)
+        let verifier = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, resolve: server.resolve))
+        let began = ContinuousClock.now
+        let report = await verifier.verify(configuration, email: Self.email, password: Secret("wrong"))
+        let elapsed = ContinuousClock.now - began
+        #expect(!report.succeeded)
+        let check = try #require(report.servers.first)
+        #expect(check.authentication.status == .failed)
+        #expect(check.authentication.serverMessage?.contains("[AUTHENTICATIONFAILED] no") == true, "\(check.authentication)")
+        #expect(check.error == nil, "\(check.error ?? "")")
+        #expect(elapsed < .seconds(7), "\(elapsed)")
+    }
+
     @Test func fallsBackToTheLocalPart() async throws {
         let server = try await LoginServer.start(accounts: ["alice": Self.password])
         let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)
