@@ -24,12 +24,20 @@ public struct LoginVerifier: Sendable {
         public var caFile: String?
         /// curl-style `HOST:PORT:ADDR` mappings.
         public var resolve: [String]
+        /// curl-style `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT` mappings (`--connect-to`).
+        public var connectTo: [String]
+        /// DNS servers (`--dns-server`): the server's name is resolved with them, as every lookup
+        /// is, and the address handed to libcurl; empty: libcurl's own resolver.
+        public var dnsServers: [String]
 
-        public init(timeout: Duration = .seconds(10), allowPlaintext: Bool = false, caFile: String? = nil, resolve: [String] = []) {
+        public init(timeout: Duration = .seconds(10), allowPlaintext: Bool = false, caFile: String? = nil, resolve: [String] = [],
+                    connectTo: [String] = [], dnsServers: [String] = []) {
             self.timeout = timeout
             self.allowPlaintext = allowPlaintext
             self.caFile = caFile
             self.resolve = resolve
+            self.connectTo = connectTo
+            self.dnsServers = dnsServers
         }
     }
 
@@ -94,7 +102,16 @@ public struct LoginVerifier: Sendable {
         // 1. The probe: no credentials.
         var request = MailSessionRequest(
             mailProtocol: mailProtocol, host: host, port: port, security: socket, timeout: remaining(deadline),
-            caFile: options.caFile, resolve: options.resolve)
+            caFile: options.caFile, resolve: options.resolve, connectTo: options.connectTo)
+        if !options.dnsServers.isEmpty {
+            switch await resolveWithDNSServers(host, port: port) {
+            case .success(let entry?): request.resolve.append(entry)
+            case .success(nil): break
+            case .failure(let why):
+                result.error = why.description
+                return finish()
+            }
+        }
         let probe: MailSessionOutcome
         do { probe = try await CurlMailSession(request).perform() } catch {
             result.error = error.description
@@ -181,6 +198,28 @@ public struct LoginVerifier: Sendable {
         let message = attempts.compactMap(\.serverMessage).first { !$0.lowercased().contains("login denied") } ?? first?.serverMessage
         result.authentication = AuthenticationResult(status: .failed, username: first?.username, mechanism: first?.mechanism, serverMessage: message, attempts: attempts)
         return finish()
+    }
+
+    /// `HOST:PORT:ADDRS` for libcurl from the `--dns-server` resolvers, nil when `--resolve` or
+    /// `--connect-to` already decides where the connection goes (as for HTTP), or for an IP literal.
+    private func resolveWithDNSServers(_ host: String, port: Int) async -> Result<String?, DNSResolutionFailure> {
+        if IPAddress.isLiteral(host) { return .success(nil) }
+        let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
+        let route = overrides.route(host: host, port: port)
+        if route.addresses != nil || route.host != DNSPluginSupport.normalized(host) || route.port != port { return .success(nil) }
+        do {
+            let answer = try await LazyDNSResolver(servers: options.dnsServers).addresses(host)
+            guard !answer.records.isEmpty else { return .failure(DNSResolutionFailure("cannot resolve \(host): no addresses")) }
+            let addresses = answer.records.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: ",")
+            return .success("\(host):\(port):\(addresses)")
+        } catch {
+            return .failure(DNSResolutionFailure("cannot resolve \(host): \(error)"))
+        }
+    }
+
+    struct DNSResolutionFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// How long the other username/mechanism forms may take after the first refusal.

@@ -70,6 +70,26 @@ import Testing
         #expect(elapsed < .seconds(7), "\(elapsed)")
     }
 
+    @Test func honoursDNSServerAndConnectTo() async throws {
+        // Only --resolve reached the login test: --dns-server and --connect-to were ignored.
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
+        let dns = try await DNSTestServer.dnsmasq(["host-record=mail.login.test,127.0.0.1"])
+        let configuration = server.configuration(imap: .ssl, smtp: .ssl, email: Self.email)
+        let viaDNS = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, dnsServers: [dns.address]))
+        let report = await viaDNS.verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(report.succeeded, "\(report)")
+
+        // --connect-to: the configuration names port 993/465, the mapping sends them to the server.
+        var moved = configuration
+        moved.incoming[0].port = 993
+        moved.outgoing[0].port = 465
+        let connectTo = ["mail.login.test:993:127.0.0.1:\(server.port("imaps"))", "mail.login.test:465:127.0.0.1:\(server.port("smtps"))"]
+        let viaConnectTo = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, connectTo: connectTo))
+        let moving = await viaConnectTo.verify(moved, email: Self.email, password: Secret(Self.password))
+        #expect(moving.succeeded, "\(moving)")
+        #expect(moving.servers.map(\.port) == [993, 465])
+    }
+
     @Test func fallsBackToTheLocalPart() async throws {
         let server = try await LoginServer.start(accounts: ["alice": Self.password])
         let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)
