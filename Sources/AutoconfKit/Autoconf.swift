@@ -77,7 +77,8 @@ public struct Autoconf: Sendable {
 
     /// A login tester with these options' timeout, CA file and address mappings.
     public func loginVerifier(allowPlaintext: Bool = false) -> LoginVerifier {
-        LoginVerifier(options: LoginVerifier.Options(timeout: options.timeout, allowPlaintext: allowPlaintext, caFile: options.caFile, resolve: options.resolve))
+        LoginVerifier(options: LoginVerifier.Options(timeout: options.timeout, allowPlaintext: allowPlaintext, caFile: options.caFile, resolve: options.resolve,
+                                                     connectTo: options.connectTo, dnsServers: options.dnsServers))
     }
 }
 

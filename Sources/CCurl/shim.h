@@ -23,6 +23,12 @@ typedef __typeof__(&curl_multi_perform) autoconf_curl_multi_perform_fn;
 typedef __typeof__(&curl_multi_info_read) autoconf_curl_multi_info_read_fn;
 typedef __typeof__(&curl_multi_poll) autoconf_curl_multi_poll_fn;
 typedef __typeof__(&curl_multi_wakeup) autoconf_curl_multi_wakeup_fn;
+// The URL API (libcurl >= 7.62): the one parser that decides which host a URL names.
+typedef __typeof__(&curl_url) autoconf_curl_url_fn;
+typedef __typeof__(&curl_url_cleanup) autoconf_curl_url_cleanup_fn;
+typedef __typeof__(&curl_url_set) autoconf_curl_url_set_fn;
+typedef __typeof__(&curl_url_get) autoconf_curl_url_get_fn;
+typedef __typeof__(&curl_free) autoconf_curl_free_fn;
 // The variadic ones (Swift sees these pointers as OpaquePointer and cannot call them): the typed
 // wrappers below take the resolved pointer and make the variadic call from C.
 typedef __typeof__(&curl_easy_setopt) autoconf_curl_easy_setopt_fn;

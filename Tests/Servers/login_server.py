@@ -35,6 +35,8 @@ parser.add_argument("--account", action="append", default=[])
 parser.add_argument("--log", required=True)
 parser.add_argument("--strip-starttls", action="store_true")
 parser.add_argument("--fail-text", default="authentication failed")
+# Seconds before a refusal is sent, like dovecot's auth_failure_delay (2 s by default).
+parser.add_argument("--fail-delay", type=float, default=0.05)
 parser.add_argument("--only-mechanisms", default="PLAIN,LOGIN")
 args = parser.parse_args()
 
@@ -157,7 +159,7 @@ async def imap(session):
                 authenticated = True
                 await session.send(tag + " OK LOGIN completed")
             else:
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(args.fail_delay)
                 await session.send(tag + " NO " + args.fail_text)
         elif command == "AUTHENTICATE":
             words = rest.split(" ")
@@ -170,7 +172,7 @@ async def imap(session):
                 authenticated = True
                 await session.send(tag + " OK AUTHENTICATE completed")
             else:
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(args.fail_delay)
                 await session.send(tag + " NO " + args.fail_text)
         elif command == "NOOP":
             await session.send(tag + " OK NOOP completed")
@@ -211,7 +213,7 @@ async def pop3(session):
                 authenticated = True
                 await session.send("+OK logged in")
             else:
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(args.fail_delay)
                 await session.send("-ERR " + args.fail_text)
         elif command == "AUTH":
             words = rest.split(" ")
@@ -224,7 +226,7 @@ async def pop3(session):
                 authenticated = True
                 await session.send("+OK logged in")
             else:
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(args.fail_delay)
                 await session.send("-ERR " + args.fail_text)
         elif command == "NOOP" and authenticated:
             await session.send("+OK")
@@ -266,7 +268,7 @@ async def smtp(session):
             if creds and session.check(creds[0], creds[1], mechanism):
                 await session.send("235 2.7.0 Authentication successful")
             else:
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(args.fail_delay)
                 await session.send("535 5.7.8 " + args.fail_text)
         elif command in ("NOOP", "HELP", "RSET"):
             await session.send("250 2.0.0 OK")

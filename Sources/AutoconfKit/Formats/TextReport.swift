@@ -63,6 +63,9 @@ public enum TextReport {
     }
 
     static func hostOf(_ url: String) -> String? {
+        // One parser decides the host everywhere: libcurl's (URLHost); the split below only
+        // when libcurl cannot be loaded, where no HTTP request is made either.
+        if let host = URLHost.of(url) { return host }
         guard let start = url.firstRange(of: "://")?.upperBound else { return nil }
         let rest = url[start...]
         let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }

@@ -24,12 +24,20 @@ public struct LoginVerifier: Sendable {
         public var caFile: String?
         /// curl-style `HOST:PORT:ADDR` mappings.
         public var resolve: [String]
+        /// curl-style `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT` mappings (`--connect-to`).
+        public var connectTo: [String]
+        /// DNS servers (`--dns-server`): the server's name is resolved with them, as every lookup
+        /// is, and the address handed to libcurl; empty: libcurl's own resolver.
+        public var dnsServers: [String]
 
-        public init(timeout: Duration = .seconds(10), allowPlaintext: Bool = false, caFile: String? = nil, resolve: [String] = []) {
+        public init(timeout: Duration = .seconds(10), allowPlaintext: Bool = false, caFile: String? = nil, resolve: [String] = [],
+                    connectTo: [String] = [], dnsServers: [String] = []) {
             self.timeout = timeout
             self.allowPlaintext = allowPlaintext
             self.caFile = caFile
             self.resolve = resolve
+            self.connectTo = connectTo
+            self.dnsServers = dnsServers
         }
     }
 
@@ -94,7 +102,16 @@ public struct LoginVerifier: Sendable {
         // 1. The probe: no credentials.
         var request = MailSessionRequest(
             mailProtocol: mailProtocol, host: host, port: port, security: socket, timeout: remaining(deadline),
-            caFile: options.caFile, resolve: options.resolve)
+            caFile: options.caFile, resolve: options.resolve, connectTo: options.connectTo)
+        if !options.dnsServers.isEmpty {
+            switch await resolveWithDNSServers(host, port: port) {
+            case .success(let entry?): request.resolve.append(entry)
+            case .success(nil): break
+            case .failure(let why):
+                result.error = why.description
+                return finish()
+            }
+        }
         let probe: MailSessionOutcome
         do { probe = try await CurlMailSession(request).perform() } catch {
             result.error = error.description
@@ -132,8 +149,15 @@ public struct LoginVerifier: Sendable {
 
         // 3. The logins, in the draft's fallback order.
         var attempts: [LoginAttempt] = []
+        // Once the server has refused the configuration's own form, the other forms only get
+        // `fallbackBudget` more: servers delay every refusal (dovecot's auth_failure_delay, 2 s),
+        // and a fallback running into that delay ended at the deadline with libcurl's "server
+        // response timeout" instead of the server's own refusal.
+        var fallbackDeadline: ContinuousClock.Instant?
         attemptLoop: for mechanism in mechanisms {
             for name in usernames {
+                let attemptDeadline = min(deadline, fallbackDeadline ?? deadline)
+                if fallbackDeadline != nil && (ContinuousClock.now >= attemptDeadline || Task.isCancelled) { break attemptLoop }
                 if ContinuousClock.now >= deadline || Task.isCancelled {
                     result.error = "the login test ran out of time"
                     break attemptLoop
@@ -141,12 +165,15 @@ public struct LoginVerifier: Sendable {
                 request.username = name
                 request.password = password
                 request.mechanism = mechanism
-                request.timeout = remaining(deadline)
+                request.timeout = remaining(attemptDeadline)
                 let outcome: MailSessionOutcome
                 do { outcome = try await CurlMailSession(request).perform() } catch {
-                    result.error = error.description
+                    if fallbackDeadline == nil { result.error = error.description }
                     break attemptLoop
                 }
+                // A fallback that did not end in a refusal (out of its budget) is not the answer:
+                // the server's first refusal is.
+                if fallbackDeadline != nil && !outcome.loginDenied && !outcome.succeeded { break attemptLoop }
                 let attemptReplies = ServerReplies(mailProtocol: mailProtocol, lines: outcome.serverLines)
                 let label = mechanism ?? (mailProtocol == .imap ? "LOGIN-command" : mailProtocol == .pop3 ? "USER-PASS" : "default")
                 let succeeded = outcome.succeeded && (mailProtocol != .smtp || attemptReplies.smtpAuthenticated)
@@ -158,6 +185,7 @@ public struct LoginVerifier: Sendable {
                     result.authentication = AuthenticationResult(status: .succeeded, username: name, mechanism: label, attempts: attempts)
                     return finish()
                 }
+                if fallbackDeadline == nil { fallbackDeadline = ContinuousClock.now + Self.fallbackBudget }
                 // Only a refused login moves on to the next form; anything else ends the test here.
                 if !outcome.loginDenied && !(outcome.succeeded && mailProtocol == .smtp) {
                     if let problem = Self.connectionProblem(outcome, socket: socket) { result.error = problem }
@@ -171,6 +199,31 @@ public struct LoginVerifier: Sendable {
         result.authentication = AuthenticationResult(status: .failed, username: first?.username, mechanism: first?.mechanism, serverMessage: message, attempts: attempts)
         return finish()
     }
+
+    /// `HOST:PORT:ADDRS` for libcurl from the `--dns-server` resolvers, nil when `--resolve` or
+    /// `--connect-to` already decides where the connection goes (as for HTTP), or for an IP literal.
+    private func resolveWithDNSServers(_ host: String, port: Int) async -> Result<String?, DNSResolutionFailure> {
+        if IPAddress.isLiteral(host) { return .success(nil) }
+        let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
+        let route = overrides.route(host: host, port: port)
+        if route.addresses != nil || route.host != DNSPluginSupport.normalized(host) || route.port != port { return .success(nil) }
+        do {
+            let answer = try await LazyDNSResolver(servers: options.dnsServers).addresses(host)
+            guard !answer.records.isEmpty else { return .failure(DNSResolutionFailure("cannot resolve \(host): no addresses")) }
+            let addresses = answer.records.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: ",")
+            return .success("\(host):\(port):\(addresses)")
+        } catch {
+            return .failure(DNSResolutionFailure("cannot resolve \(host): \(error)"))
+        }
+    }
+
+    struct DNSResolutionFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// How long the other username/mechanism forms may take after the first refusal.
+    static let fallbackBudget: Duration = .seconds(2)
 
     private func remaining(_ deadline: ContinuousClock.Instant) -> Duration {
         max(.milliseconds(1), deadline - ContinuousClock.now)

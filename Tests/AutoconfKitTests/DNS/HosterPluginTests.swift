@@ -84,14 +84,14 @@ import Testing
             "mx-host=self.test,mx.self.test,10",
         ])
         let http = TableHTTP([
-            "https://autoconfig.hoster.test/mail/config-v1.1.xml?emailaddress=a@customer.test": configXML(id: "hoster.test", imap: "imap.hoster.test", smtp: "smtp.hoster.test"),
+            "https://autoconfig.hoster.test/mail/config-v1.1.xml?emailaddress=a%40customer.test": configXML(id: "hoster.test", imap: "imap.hoster.test", smtp: "smtp.hoster.test"),
             "https://ispdb.test/v1.1/mail.hoster.test": configXML(id: "mail.hoster.test", imap: "imap.mail.hoster.test", smtp: "smtp.mail.hoster.test"),
         ])
         let plugin = MXPlugin(ispdbBaseURL: "https://ispdb.test/v1.1/")
         let result = try await resolve("a@customer.test", plugins: [plugin], dns: dns, http: http)
         #expect(Set(http.requested) == [
-            "https://autoconfig.mail.hoster.test/mail/config-v1.1.xml?emailaddress=a@customer.test",
-            "https://autoconfig.hoster.test/mail/config-v1.1.xml?emailaddress=a@customer.test",
+            "https://autoconfig.mail.hoster.test/mail/config-v1.1.xml?emailaddress=a%40customer.test",
+            "https://autoconfig.hoster.test/mail/config-v1.1.xml?emailaddress=a%40customer.test",
             "https://ispdb.test/v1.1/mail.hoster.test", "https://ispdb.test/v1.1/hoster.test",
         ])
         // autoconfig of %MXBASEDOMAIN% (step 3.2) ranks above the ISPDB (3.3).

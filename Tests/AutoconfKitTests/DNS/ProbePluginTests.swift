@@ -120,3 +120,30 @@ import Testing
         #expect(probe.certificateValid == true)
     }
 }
+
+@Suite struct ProbeDeterminismTests {
+    @Test func repeatedProbingGivesIdenticalAnswers() async throws {
+        // POP3 used to be listed or not depending on which probe finished before the plugin
+        // stopped: every probe of a resolved name is now waited for.
+        let names = ["mail.probe9.test", "imap.probe9.test", "pop.probe9.test", "smtp.probe9.test"]
+        let mail = try await MailTestServer.start([
+            .init("imap", "imap", .starttls), .init("imaps", "imap", .implicit), .init("pop", "pop3", .starttls),
+            .init("pops", "pop3", .implicit), .init("sub", "smtp", .starttls), .init("smtps", "smtp", .implicit),
+        ], names: names)
+        let dns = try await DNSTestServer.dnsmasq([])
+        let map = ProbePluginTests.map
+        let connectTo = [
+            map("imap.probe9.test", 993, mail, "imaps"), map("mail.probe9.test", 143, mail, "imap"),
+            map("pop.probe9.test", 995, mail, "pops"), map("mail.probe9.test", 110, mail, "pop"),
+            map("smtp.probe9.test", 465, mail, "smtps"), map("mail.probe9.test", 587, mail, "sub"),
+        ]
+        var answers: Set<[String]> = []
+        for _ in 0..<10 {
+            let result = try await resolve("a@probe9.test", plugins: [ProbePlugin()], dns: dns, connectTo: connectTo)
+            let configuration = try #require(result.best?.configuration)
+            answers.insert((configuration.incoming + configuration.outgoing).map { "\($0.type) \($0.endpoint) \($0.socketType)" })
+        }
+        #expect(answers.count == 1)
+        #expect(answers.first?.contains { $0.hasPrefix("pop3") } == true)
+    }
+}

@@ -23,8 +23,11 @@ import Testing
         let server = try await HTTPTestServer.start(routes: [.answer("example.test", wellKnownPath, body: TestDocuments.config(imap: "mail.example.test"))])
         let result = try await lookup(server, plugins: ["autoconfig"])
         #expect(result.bestHost == "mail.example.test")
-        #expect(result.best?.provenance.source == "https://example.test/.well-known/autoconfig/mail/config-v1.1.xml")
+        #expect(result.best?.provenance.source == "https://example.test/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=alice%40example.test")
         #expect(result.best?.trust == .trusted)
+        // automx2 answers 400 without the address: the draft and Thunderbird send it here too.
+        let asked = try #require(server.requests().first { $0.host == "example.test" && $0.path == wellKnownPath })
+        #expect(asked.query == "emailaddress=alice%40example.test")
     }
 
     @Test func plainHTTPIsConfirmAndNeverCarriesTheAddress() async throws {

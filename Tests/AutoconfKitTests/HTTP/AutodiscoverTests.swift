@@ -36,7 +36,9 @@ import Testing
         ])
         let result = try await lookup(server, plugins: ["autodiscover"])
         let best = try #require(result.best)
-        #expect(best.trust == .trusted)
+        // Anyone on the plain-HTTP path chose the https URL: confirm, as Thunderbird asks.
+        #expect(best.trust.level == .confirm)
+        #expect(best.trust.reasons == [.plainHTTP])
         #expect(best.provenance.redirects.first == "http://autodiscover.example.test/autodiscover/autodiscover.xml")
         #expect(server.requests().contains { $0.scheme == "http" && $0.method == "GET" && $0.body.isEmpty })
     }

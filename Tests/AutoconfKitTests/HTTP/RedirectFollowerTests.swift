@@ -74,3 +74,33 @@ struct TableFetcher: HTTPFetching {
         #expect(DomainScope.email("example.com", exempt: MicrosoftDomains.registrable).isForeign("outlook.office365.com") == false)
     }
 }
+
+/// One parser (libcurl's URL API) decides hosts, so what is checked is what curl connects to.
+@Suite struct URLHostTests {
+    func follow(_ location: String) async throws(FetchFailure) -> FollowedResponse {
+        let table: [String: (Int, String?)] = ["https://a.example.test/": (302, location)]
+        let follower = RedirectFollower(fetcher: TableFetcher(table: table), scope: .email("example.test"), deadline: .now + .seconds(5))
+        return try await follower.fetch(HTTPRequest(url: "https://a.example.test/"))
+    }
+
+    @Test(arguments: ["https://127.0.0.0x1/", "https://0177.0.0.0x1/", "https://0x7f000001/", "https://2130706433/", "https://[::1]/", "https://10.0.0.1/"])
+    func obfuscatedAddressesAreRefusedAsCurlSeesThem(_ location: String) async {
+        // The "last label all digits" rule let 127.0.0.0x1 through; libcurl connects to 127.0.0.1.
+        await #expect {
+            _ = try await follow(location)
+        } throws: { error in
+            if case .refusedHost = error as? FetchFailure { true } else { false }
+        }
+    }
+
+    @Test func hostsAreCurlsHosts() {
+        #expect(URLHost.of("https://127.0.0.0x1/") == "127.0.0.1")
+        #expect(URLHost.of("https://0177.0.0.0x1/") == "127.0.0.1")
+        #expect(URLHost.of("https://outloo#.office365.com/x") == "outloo")
+        #expect(URLHost.of("https://Autoconfig.Example.TEST:8443/a?b") == "autoconfig.example.test")
+        #expect(URLHost.of("https://autoconfig.müller.de/") == "autoconfig.xn--mller-kva.de")
+        #expect(URLHost.of("not a url") == nil)
+        // curl decodes %42 (B) in a host the way it connects: the check sees the real name.
+        #expect(URLHost.of("https://autoconfm%42xample.com/") == "autoconfmbxample.com")
+    }
+}

@@ -53,6 +53,43 @@ import Testing
         #expect(server.logins.allSatisfy { $0["tls"] as? Bool == true && $0["ok"] as? Bool == false })
     }
 
+    @Test func refusalBehindAnAuthFailureDelayIsReportedQuickly() async throws {
+        // dovecot waits 2 s before every refusal: the fallback forms ran into the 10 s deadline and
+        // the report showed libcurl's "server response timeout" instead of the server's refusal.
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--fail-delay", "2.5", "--fail-text", "[AUTHENTICATIONFAILED] no"])
+        let configuration = server.configuration(imap: .ssl, smtp: nil, email: Self.email)
+        let verifier = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, resolve: server.resolve))
+        let began = ContinuousClock.now
+        let report = await verifier.verify(configuration, email: Self.email, password: Secret("wrong"))
+        let elapsed = ContinuousClock.now - began
+        #expect(!report.succeeded)
+        let check = try #require(report.servers.first)
+        #expect(check.authentication.status == .failed)
+        #expect(check.authentication.serverMessage?.contains("[AUTHENTICATIONFAILED] no") == true, "\(check.authentication)")
+        #expect(check.error == nil, "\(check.error ?? "")")
+        #expect(elapsed < .seconds(7), "\(elapsed)")
+    }
+
+    @Test func honoursDNSServerAndConnectTo() async throws {
+        // Only --resolve reached the login test: --dns-server and --connect-to were ignored.
+        let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password])
+        let dns = try await DNSTestServer.dnsmasq(["host-record=mail.login.test,127.0.0.1"])
+        let configuration = server.configuration(imap: .ssl, smtp: .ssl, email: Self.email)
+        let viaDNS = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, dnsServers: [dns.address]))
+        let report = await viaDNS.verify(configuration, email: Self.email, password: Secret(Self.password))
+        #expect(report.succeeded, "\(report)")
+
+        // --connect-to: the configuration names port 993/465, the mapping sends them to the server.
+        var moved = configuration
+        moved.incoming[0].port = 993
+        moved.outgoing[0].port = 465
+        let connectTo = ["mail.login.test:993:127.0.0.1:\(server.port("imaps"))", "mail.login.test:465:127.0.0.1:\(server.port("smtps"))"]
+        let viaConnectTo = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, connectTo: connectTo))
+        let moving = await viaConnectTo.verify(moved, email: Self.email, password: Secret(Self.password))
+        #expect(moving.succeeded, "\(moving)")
+        #expect(moving.servers.map(\.port) == [993, 465])
+    }
+
     @Test func fallsBackToTheLocalPart() async throws {
         let server = try await LoginServer.start(accounts: ["alice": Self.password])
         let configuration = server.configuration(imap: .ssl, pop3: .ssl, smtp: .ssl, email: Self.email)

@@ -56,6 +56,11 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
     let multiInfoRead: autoconf_curl_multi_info_read_fn
     let multiPoll: autoconf_curl_multi_poll_fn
     let multiWakeup: autoconf_curl_multi_wakeup_fn
+    let urlNew: autoconf_curl_url_fn
+    let urlCleanup: autoconf_curl_url_cleanup_fn
+    let urlSet: autoconf_curl_url_set_fn
+    let urlGet: autoconf_curl_url_get_fn
+    let free: autoconf_curl_free_fn
     private let globalInit: autoconf_curl_global_init_fn
     private let versionInfo: autoconf_curl_version_info_fn
     private let strerrorFunction: autoconf_curl_easy_strerror_fn
@@ -85,6 +90,11 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
         multiInfoRead = try function("curl_multi_info_read", as: autoconf_curl_multi_info_read_fn.self)
         multiPoll = try function("curl_multi_poll", as: autoconf_curl_multi_poll_fn.self)
         multiWakeup = try function("curl_multi_wakeup", as: autoconf_curl_multi_wakeup_fn.self)
+        urlNew = try function("curl_url", as: autoconf_curl_url_fn.self)
+        urlCleanup = try function("curl_url_cleanup", as: autoconf_curl_url_cleanup_fn.self)
+        urlSet = try function("curl_url_set", as: autoconf_curl_url_set_fn.self)
+        urlGet = try function("curl_url_get", as: autoconf_curl_url_get_fn.self)
+        free = try function("curl_free", as: autoconf_curl_free_fn.self)
         easySetopt = OpaquePointer(try library.symbol("curl_easy_setopt"))
         easyGetinfo = OpaquePointer(try library.symbol("curl_easy_getinfo"))
     }

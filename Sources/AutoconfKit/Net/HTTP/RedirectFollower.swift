@@ -66,16 +66,8 @@ public struct RedirectFollower: Sendable {
         }
     }
 
-    /// The host as it goes on the wire. `URLComponents.host` turns A-labels into Unicode whenever
-    /// the process links ICU (full Foundation: the tests, an app embedding the library), and
-    /// Hostname then refused `autoconfig.müller.de`: no HTTP source of an IDN domain was asked.
-    /// `encodedHost` keeps A-labels; a host it could only percent-encode (FoundationEssentials
-    /// alone, without IDNA) comes decoded, so the refusal names the characters.
-    static func host(of url: String) -> String? {
-        guard let components = URLComponents(string: url) else { return nil }
-        if let encoded = components.encodedHost, !encoded.contains("%") { return encoded }
-        return components.host
-    }
+    /// The host as libcurl will connect to it (URLHost: curl's own URL parser, A-labels).
+    static func host(of url: String) -> String? { URLHost.of(url) }
 }
 
 /// A response and how it was reached.

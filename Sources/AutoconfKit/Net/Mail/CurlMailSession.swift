@@ -38,6 +38,7 @@ struct MailSessionRequest: Sendable {
     var timeout: Duration
     var caFile: String?
     var resolve: [String]
+    var connectTo: [String] = []
 }
 
 /// What the connection showed. `serverLines` holds only what the server sent: the client's side of
@@ -131,6 +132,11 @@ final class CurlMailSession: @unchecked Sendable {
             var list: UnsafeMutablePointer<curl_slist>?
             for line in r.resolve { list = curl.slistAppend(list, line) }
             if let list { lists.append(list); try check(curl.setoptSlist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
+        }
+        if !r.connectTo.isEmpty {
+            var list: UnsafeMutablePointer<curl_slist>?
+            for line in r.connectTo { list = curl.slistAppend(list, line) }
+            if let list { lists.append(list); try check(curl.setoptSlist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
         }
         let total = max(1, Int(r.timeout.milliseconds.rounded(.up)))
         try check(curl.setoptLong(easy, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")

@@ -2,7 +2,8 @@
 /// URLs asked at once:
 ///
 /// 1. `https://autoconfig.DOMAIN/mail/config-v1.1.xml?emailaddress=ADDRESS`
-/// 2. `https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml`
+/// 2. `https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=ADDRESS` (as the
+///    draft and Thunderbird ask it; automx2 answers 400 without the address)
 /// 3. `http://autoconfig.DOMAIN/mail/config-v1.1.xml` (no address: it would travel in clear text;
 ///    results are `confirm (plain-http)`; `--https-only` drops it)
 ///
@@ -19,9 +20,10 @@ public struct AutoconfigPlugin: ProviderPlugin {
     /// The URLs asked for `email`, in rank order.
     public static func urls(for email: EmailAddress, httpsOnly: Bool) -> [String] {
         let domain = email.domain
+        let address = URLEncoding.component(email.address)
         var urls = [
-            "https://autoconfig.\(domain)/mail/config-v1.1.xml?emailaddress=\(URLEncoding.component(email.address))",
-            "https://\(domain)/.well-known/autoconfig/mail/config-v1.1.xml",
+            "https://autoconfig.\(domain)/mail/config-v1.1.xml?emailaddress=\(address)",
+            "https://\(domain)/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=\(address)",
         ]
         if !httpsOnly { urls.append("http://autoconfig.\(domain)/mail/config-v1.1.xml") }
         return urls

@@ -41,6 +41,7 @@ struct AutodiscoverChain: Sendable {
                     for domain in followed.path.registrableDomains where !domains.contains(domain) { domains.append(domain) }
                     tlsVerified = tlsVerified && followed.path.tlsVerified
                     if followed.crossedDomains { trust = trust.adding(.crossDomain) }
+                    if !followed.path.allHTTPS { trust = trust.adding(.plainHTTP) }
                     reply = (answer, followed.response.url)
                 }
                 if reply != nil { break }

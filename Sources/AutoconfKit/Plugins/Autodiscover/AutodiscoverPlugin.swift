@@ -73,7 +73,8 @@ public struct AutodiscoverPlugin: ProviderPlugin {
         guard location.lowercased().hasPrefix("https://"), TextReport.hostOf(location) != nil else {
             return .failed(PluginFailure(.invalidData, "\(url): refusing the redirect to non-https '\(location.prefix(200))'"))
         }
-        return await chain.run(urls: [location], email: email, hops: [url])
+        // The location crossed plain HTTP: anyone on the path chose it (Thunderbird asks the user too).
+        return await chain.run(urls: [location], email: email, trust: Trust.trusted.adding(.plainHTTP), hops: [url])
     }
 
     /// `_autodiscover._tcp.DOMAIN`: the target usually is a hoster, hence cross-domain; unsigned

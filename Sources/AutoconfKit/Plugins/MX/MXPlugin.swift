@@ -56,7 +56,8 @@ public struct MXPlugin: ProviderPlugin {
         guard let http = context.services[HTTPClientKey.self] else {
             return .notFound("MX \(mx.primary) is no known hoster, and no HTTP client is available to ask it")
         }
-        let address = PercentEncoding.encode(query.email.address) { PercentEncoding.isUnreserved($0) || $0 == UInt8(ascii: "@") }
+        // Encoded like the autoconfig plugin's (`@` as %40, `+` as %2B): no address can change the URL.
+        let address = URLEncoding.component(query.email.address)
         let urls = names.map { "https://autoconfig.\($0)/mail/config-v1.1.xml?emailaddress=\(address)" } + names.map { ispdbBaseURL + $0 }
 
         let timeout = min(requestTimeout, context.remaining)

@@ -1,7 +1,8 @@
 /// The last resort: guess the usual hostnames (see `ProbePlan`), keep those that resolve, and ask
 /// each candidate server what it is (`MailProber`). Probes run at once, started a few milliseconds
-/// apart in preference order, each with a short timeout inside the lookup deadline; the plugin
-/// answers as soon as no running probe could still beat the best server found for each direction.
+/// apart in preference order, each with a short timeout inside the lookup deadline. The plugin
+/// waits for every probe of a resolved name (each bounded by `probeTimeout` and the deadline), so
+/// the answer never depends on which probe finished first: the same servers give the same list.
 ///
 /// Trust: always `confirm` with `guessed` (nobody published these settings), plus
 /// `invalid-certificate` when a chosen server's certificate failed, `unencrypted` for plain. An SMTP
@@ -39,7 +40,6 @@ public struct ProbePlugin: ProviderPlugin {
         let stagger = self.stagger
         let began = ContinuousClock.now
         var found: [Found] = []
-        var pending = Set(entries.indices)
         var notes: [String] = []
         await withTaskGroup(of: (Int, Result<MailProbeResult, MailProbeError>?).self) { group in
             var startIndex = [0, 0]
@@ -62,7 +62,6 @@ public struct ProbePlugin: ProviderPlugin {
                 }
             }
             for await (index, result) in group {
-                pending.remove(index)
                 let entry = entries[index]
                 switch result {
                 case nil:
@@ -76,13 +75,9 @@ public struct ProbePlugin: ProviderPlugin {
                     if probe.certificateValid == false {
                         context.trace(.note("\(entry.target): certificate does not validate: \(probe.certificateProblem ?? "?")"))
                     }
-                    found.append(Found(entry: entry, result: probe, key: ProbePlan.key(entry, socket: probe.socketType, certificateValid: probe.certificateValid)))
+                    found.append(Found(entry: entry, result: probe, key: ProbePlan.key(entry, socket: probe.socketType, certificateValid: probe.certificateValid) + [index]))  // plan order breaks ties
                 case .failure(let error)?:
                     if error != .cancelled { context.trace(.note("\(entry.target): \(error)")) }
-                }
-                if Self.settled(found: found, pending: pending.map { entries[$0] }) {
-                    group.cancelAll()
-                    break
                 }
             }
         }
@@ -127,17 +122,5 @@ public struct ProbePlugin: ProviderPlugin {
             socketType: found.result.socketType, authentication: found.result.authentication, username: "%EMAILADDRESS%")
         if let problem = found.result.certificateProblem { server.extras["certificateProblem"] = problem }
         return server
-    }
-
-    /// Done when, for each direction, a server was found that no pending probe could beat, or
-    /// nothing is pending for it.
-    private static func settled(found: [Found], pending: [ProbePlan.Entry]) -> Bool {
-        for outgoing in [false, true] {
-            let waiting = pending.filter { $0.outgoing == outgoing }
-            if waiting.isEmpty { continue }
-            guard let best = found.filter({ $0.entry.outgoing == outgoing }).map(\.key).min(by: { $0.lexicographicallyPrecedes($1) }) else { return false }
-            if waiting.contains(where: { ProbePlan.bestPossibleKey($0).lexicographicallyPrecedes(best) }) { return false }
-        }
-        return true
     }
 }
