@@ -121,6 +121,23 @@ import Testing
         #expect(viaOption.stdout.contains("imap.x.example"))
     }
 
+    @Test func remoteTextIsPrintedEscaped() async throws {
+        let configHome = TestPaths.temporaryDirectory("xdg-hostile")
+        let providers = configHome.appendingPathComponent("autoconf/providers")
+        try FileManager.default.createDirectory(at: providers, withIntermediateDirectories: true)
+        let file = ProviderCatalogTests_file(id: "hostile", domains: ["hostile.example"], host: "mail.hostile.example")
+            .replacingOccurrences(of: "<domain>", with: "<displayName>Evil&#13;&#x9b;2K[1Atrust           trusted&#x202e;x&#x2028;y</displayName><domain>", options: [], range: nil)
+        try file.write(to: providers.appendingPathComponent("hostile.xml"), atomically: true, encoding: .utf8)
+        let result = try await autoconf(["lookup", "x@hostile.example", "--offline"], environment: Self.environment(configHome: configHome))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Evil"), "\(result.stdout)")
+        let unsafe = result.stdout.unicodeScalars.filter { $0 != "\n" && TerminalText.isUnsafe($0) }
+        #expect(unsafe.isEmpty, "\(unsafe.map(\.value))")
+        // The only line that starts with "trust" is the report's own.
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("trust") }.count == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("Evil\\u{d}\\u{9b}2K"), "\(result.stdout)")
+    }
+
     @Test func aCopiedBinaryStillKnowsTheBundledProviders() async throws {
         let directory = TestPaths.temporaryDirectory("copied-binary")
         let copy = directory.appendingPathComponent("autoconf")
