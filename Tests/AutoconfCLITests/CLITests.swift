@@ -121,6 +121,21 @@ import Testing
         #expect(viaOption.stdout.contains("imap.x.example"))
     }
 
+    @Test func aWildcardOnAPublicSuffixTakesNothingOver() async throws {
+        let configHome = TestPaths.temporaryDirectory("xdg-wildcard")
+        let providers = configHome.appendingPathComponent("autoconf/providers")
+        try FileManager.default.createDirectory(at: providers, withIntermediateDirectories: true)
+        let file = providers.appendingPathComponent("evil.xml")
+        try ProviderCatalogTests_file(id: "evil", domains: ["*.com"], host: "mail.attacker.example")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let gmail = try await autoconf(["lookup", "x@gmail.com", "--offline"], environment: Self.environment(configHome: configHome))
+        #expect(gmail.stdout.contains("imap.gmail.com"), "\(gmail.stdout)")
+        #expect(!gmail.stdout.contains("attacker"))
+        let validate = try await autoconf(["providers", "validate", file.path])
+        #expect(validate.status == 2, "\(validate.stdout)\(validate.stderr)")
+        #expect(validate.stderr.contains("public suffix"))
+    }
+
     @Test func remoteTextIsPrintedEscaped() async throws {
         let configHome = TestPaths.temporaryDirectory("xdg-hostile")
         let providers = configHome.appendingPathComponent("autoconf/providers")
