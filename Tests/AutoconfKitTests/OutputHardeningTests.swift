@@ -102,3 +102,25 @@ import Testing
         #expect(try HardenedXMLParser.parse(Array(fine.utf8), source: "generated").children.count == 1000)
     }
 }
+
+@Suite struct URLCheckTests {
+    @Test func unicodeWhitespaceAndControlsAreRefused() {
+        #expect(URLCheck.problem("https://mail.example.com/owa") == nil)
+        for bad in ["https://mail.example.com/\u{85}x", "https://mail.example.com/\u{2028}", "https://mail.example.com/\u{a0}",
+                    "https://mail.example.com/\u{202e}", "https://mail.example.com/\u{3000}", "https://mail.example.com/\u{feff}"] {
+            #expect(URLCheck.problem(bad) != nil, "\(bad.unicodeScalars.map(\.value))")
+        }
+    }
+}
+
+@Suite struct JSONEscapingTests {
+    @Test func everyC0ControlIsEscaped() throws {
+        let hostile = String(String.UnicodeScalarView((0..<0x20).map { Unicode.Scalar(UInt8($0)) })) + "\u{7f}\u{9b}\u{2028}"
+        let json = LookupJSON.encode(["displayName": hostile], pretty: true)
+        // Only the pretty printer's own newlines remain raw.
+        #expect(!json.utf8.contains { $0 < 0x20 && $0 != 0x0A })
+        #expect(!json.split(separator: "\n").contains { $0.contains("\u{0}") })
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
+        #expect(decoded["displayName"] == hostile)
+    }
+}

@@ -193,11 +193,21 @@ enum URLCheck {
     static func problem(_ url: String) -> String? {
         let lower = url.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return "URL '\(url.prefix(60))' is not http(s)" }
-        if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) { return "URL contains whitespace or control characters" }
-        guard let host = URLComponents(string: Placeholders.validationSample.expand(url))?.host, Hostname.isValid(host) else {
+        // Checked on the text as given and as expanded (the sanitizer passes the expanded URL,
+        // the one that is fetched): no Unicode whitespace, control, separator or bidi character.
+        let expanded = Placeholders.validationSample.expand(url)
+        if url.unicodeScalars.contains(where: isForbidden) || expanded.unicodeScalars.contains(where: isForbidden) {
+            return "URL contains whitespace or control characters"
+        }
+        guard let host = URLComponents(string: expanded)?.host, Hostname.isValid(host) else {
             return "URL '\(url.prefix(60))' has no valid host"
         }
         return nil
+    }
+
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value <= 0x20 || scalar.properties.isWhitespace || TerminalText.isUnsafe(scalar)
+            || scalar.properties.generalCategory == .format
     }
 }
 
