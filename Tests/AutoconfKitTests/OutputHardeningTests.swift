@@ -124,3 +124,13 @@ import Testing
         #expect(decoded["displayName"] == hostile)
     }
 }
+
+@Suite struct ServerAddressCanonicalFormTests {
+    @Test func atMostOneTrailingDot() throws {
+        #expect(try ServerAddress.parse("imap.example.com.", field: "imap").host == "imap.example.com")
+        #expect(try ServerAddress.parse("imap.example.com.:993", field: "imap") == ServerAddress(host: "imap.example.com", port: 993))
+        for bad in ["imap.example.com..", "imap.example.com..:993", "imap..example.com"] {
+            #expect(throws: ManualSettingsError.self, "\(bad)") { try ServerAddress.parse(bad, field: "imap") }
+        }
+    }
+}
