@@ -110,6 +110,11 @@ import Testing
         #expect(result.stdout.contains("mail.corp.example"))
         let gmail = try await autoconf(["lookup", "x@gmail.com", "--offline"], environment: Self.environment(configHome: configHome))
         #expect(gmail.stdout.contains("mail.corp.example"))
+        // The override is said, and the bundled answer kept as an alternative (text and JSON).
+        #expect(gmail.stdout.contains("overrides the bundled answer for gmail.com"), "\(gmail.stdout)")
+        #expect(gmail.stdout.contains("imap.gmail.com"), "\(gmail.stdout)")
+        let gmailJSON = try await autoconf(["lookup", "x@gmail.com", "--offline", "--json"], environment: Self.environment(configHome: configHome))
+        #expect(gmailJSON.stdout.contains("imap.gmail.com") && gmailJSON.stdout.contains("mail.corp.example"))
         let ignored = try await autoconf(["lookup", "x@gmail.com", "--offline", "--no-user-providers"], environment: Self.environment(configHome: configHome))
         #expect(ignored.stdout.contains("imap.gmail.com"))
 

@@ -46,6 +46,9 @@ public enum TextReport {
             lines.append("                confirm before sending a password to: \(domains.joined(separator: ", "))")
         }
         lines.append("source          \(best.provenance.source) (plugin \(best.provenance.plugin), via \(best.provenance.channel.rawValue))")
+        if best.provenance.channel == .userFile, result.candidates.dropFirst().contains(where: { $0.provenance.channel == .bundled }) {
+            lines.append("note            your provider file overrides the bundled answer for \(result.email.domain) (kept as an alternative)")
+        }
         if !best.provenance.redirects.isEmpty { lines.append("redirects       \(best.provenance.redirects.joined(separator: " → "))") }
         for instruction in configuration.instructions where instruction.kind == .enable || instruction.kind == .appPassword {
             let label = instruction.kind == .enable ? "enable first" : "app password"
