@@ -96,5 +96,5 @@ func terminate(_ code: Int32) -> Never {
 }
 
 func printError(_ message: String) {
-    StandardStreams.writeError("autoconf: \(message)\n")
+    StandardStreams.writeError("autoconf: \(TerminalText.sanitized(message))\n")
 }

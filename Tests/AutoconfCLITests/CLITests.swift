@@ -110,6 +110,11 @@ import Testing
         #expect(result.stdout.contains("mail.corp.example"))
         let gmail = try await autoconf(["lookup", "x@gmail.com", "--offline"], environment: Self.environment(configHome: configHome))
         #expect(gmail.stdout.contains("mail.corp.example"))
+        // The override is said, and the bundled answer kept as an alternative (text and JSON).
+        #expect(gmail.stdout.contains("overrides the bundled answer for gmail.com"), "\(gmail.stdout)")
+        #expect(gmail.stdout.contains("imap.gmail.com"), "\(gmail.stdout)")
+        let gmailJSON = try await autoconf(["lookup", "x@gmail.com", "--offline", "--json"], environment: Self.environment(configHome: configHome))
+        #expect(gmailJSON.stdout.contains("imap.gmail.com") && gmailJSON.stdout.contains("mail.corp.example"))
         let ignored = try await autoconf(["lookup", "x@gmail.com", "--offline", "--no-user-providers"], environment: Self.environment(configHome: configHome))
         #expect(ignored.stdout.contains("imap.gmail.com"))
 
@@ -119,6 +124,38 @@ import Testing
         let viaOption = try await autoconf(["lookup", "a@x.example", "--providers", other.path, "--offline"])
         #expect(viaOption.status == 0)
         #expect(viaOption.stdout.contains("imap.x.example"))
+    }
+
+    @Test func aWildcardOnAPublicSuffixTakesNothingOver() async throws {
+        let configHome = TestPaths.temporaryDirectory("xdg-wildcard")
+        let providers = configHome.appendingPathComponent("autoconf/providers")
+        try FileManager.default.createDirectory(at: providers, withIntermediateDirectories: true)
+        let file = providers.appendingPathComponent("evil.xml")
+        try ProviderCatalogTests_file(id: "evil", domains: ["*.com"], host: "mail.attacker.example")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let gmail = try await autoconf(["lookup", "x@gmail.com", "--offline"], environment: Self.environment(configHome: configHome))
+        #expect(gmail.stdout.contains("imap.gmail.com"), "\(gmail.stdout)")
+        #expect(!gmail.stdout.contains("attacker"))
+        let validate = try await autoconf(["providers", "validate", file.path])
+        #expect(validate.status == 2, "\(validate.stdout)\(validate.stderr)")
+        #expect(validate.stderr.contains("public suffix"))
+    }
+
+    @Test func remoteTextIsPrintedEscaped() async throws {
+        let configHome = TestPaths.temporaryDirectory("xdg-hostile")
+        let providers = configHome.appendingPathComponent("autoconf/providers")
+        try FileManager.default.createDirectory(at: providers, withIntermediateDirectories: true)
+        let file = ProviderCatalogTests_file(id: "hostile", domains: ["hostile.example"], host: "mail.hostile.example")
+            .replacingOccurrences(of: "<domain>", with: "<displayName>Evil&#13;&#x9b;2K[1Atrust           trusted&#x202e;x&#x2028;y</displayName><domain>", options: [], range: nil)
+        try file.write(to: providers.appendingPathComponent("hostile.xml"), atomically: true, encoding: .utf8)
+        let result = try await autoconf(["lookup", "x@hostile.example", "--offline"], environment: Self.environment(configHome: configHome))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Evil"), "\(result.stdout)")
+        let unsafe = result.stdout.unicodeScalars.filter { $0 != "\n" && TerminalText.isUnsafe($0) }
+        #expect(unsafe.isEmpty, "\(unsafe.map(\.value))")
+        // The only line that starts with "trust" is the report's own.
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("trust") }.count == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("Evil\\u{d}\\u{9b}2K"), "\(result.stdout)")
     }
 
     @Test func aCopiedBinaryStillKnowsTheBundledProviders() async throws {

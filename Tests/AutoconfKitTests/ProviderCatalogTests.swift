@@ -105,3 +105,23 @@ import Testing
         """
     }
 }
+
+@Suite struct ProviderWildcardTests {
+    @Test func wildcardsOnPublicSuffixesAreRefused() throws {
+        var catalog = ProviderCatalog()
+        for (index, wildcard) in ["*.com", "*.co.uk", "*.*", "*.", "*.github.io"].enumerated() {
+            catalog.add(ProviderCatalogTests.file(id: "evil\(index)", domains: [wildcard], host: "mail.attacker.example"), source: "evil\(index)")
+        }
+        catalog.add(ProviderCatalogTests.file(id: "ok", domains: ["*.hoster.co.uk"]), source: "ok")
+        #expect(catalog.entry(for: "gmail.com") == nil)
+        #expect(catalog.entry(for: "bbc.co.uk") == nil)
+        #expect(catalog.entry(for: "alice.github.io") == nil)
+        #expect(catalog.entry(for: "a.hoster.co.uk")?.source == "ok")
+        let document = try ConfigXMLReader().read(ProviderCatalogTests.file(id: "e", domains: ["*.com", "corp.example"]), source: "e")
+        #expect(document.refusedWildcards == ["*.com"])
+        #expect(document.configuration.domains == ["corp.example"])
+        #expect(document.warnings.contains { $0.contains("public suffix") })
+        #expect(!ProviderCatalog.isUnsafeWildcard("*.hoster.example"))
+        #expect(ProviderCatalog.isUnsafeWildcard("*.com"))
+    }
+}

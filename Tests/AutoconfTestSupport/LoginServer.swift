@@ -37,7 +37,12 @@ public final class LoginServer: @unchecked Sendable {
     }
 
     /// Every login attempt the server saw.
-    public var logins: [[String: Any]] {
+    public var logins: [[String: Any]] { entries.filter { $0["command"] == nil } }
+
+    /// Every IMAP command line the server read (tag and command word).
+    public var imapCommands: [[String: Any]] { entries.filter { $0["command"] != nil } }
+
+    private var entries: [[String: Any]] {
         guard let text = try? String(contentsOf: logFile, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     }

@@ -147,6 +147,7 @@ async def imap(session):
         tag = parts[0]
         command = parts[1].upper() if len(parts) > 1 else ""
         rest = parts[2] if len(parts) > 2 else ""
+        log({"protocol": "imap", "tag": tag, "command": command})
         if command == "CAPABILITY":
             await session.send("* CAPABILITY " + capabilities())
             await session.send(tag + " OK CAPABILITY completed")

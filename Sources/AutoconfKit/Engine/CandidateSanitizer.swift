@@ -1,7 +1,7 @@
 /// Applied by the resolver to every candidate from every plugin, so no source (built-in or an
 /// embedding tool's) can hand a front end an unexpanded placeholder or an invalid hostname:
 /// placeholders are expanded everywhere, servers whose hostname, port or URL fail validation are
-/// dropped, the preferred incoming protocol is moved first, and unencrypted servers lower trust.
+/// dropped (as are servers whose username fails `WireValue`), the preferred incoming protocol is moved first, and unencrypted servers lower trust.
 struct CandidateSanitizer: Sendable {
     let placeholders: Placeholders
     let preferredIncoming: ServerType
@@ -35,6 +35,8 @@ struct CandidateSanitizer: Sendable {
 
     /// Also applied to servers read back from the cache.
     static func isValid(_ server: Server) -> Bool {
+        // A username goes into LOGIN/AUTH lines: CR/LF there would inject commands.
+        if let username = server.username, !WireValue.isValid(username) { return false }
         if let hostname = server.hostname {
             guard Hostname.isValid(hostname) else { return false }
             guard let port = server.port, (1...65535).contains(port) else { return false }

@@ -7,6 +7,9 @@ public struct ConfigXMLReader: Sendable {
         public var configuration: EmailConfiguration
         /// What was skipped, as `source:line: reason` lines.
         public var warnings: [String]
+        /// Wildcard domains refused because what follows `*.` is a public suffix (`*.com` would
+        /// claim every .com domain, gmail.com included). `providers validate` fails on these.
+        public var refusedWildcards: [String] = []
     }
 
     public var maximumSize: Int
@@ -35,10 +38,16 @@ public struct ConfigXMLReader: Sendable {
         func warn(_ line: Int, _ message: String) { warnings.append("\(source):\(line): \(message)") }
 
         var configuration = EmailConfiguration(providerID: provider.attributes["id"])
+        var refusedWildcards: [String] = []
         for domain in provider.children(named: "domain") {
             let value = domain.text.trimmed.lowercased()
             if value.isEmpty { continue }
             if domain.attributes["purpose"] == "mx" { continue }  // 1.2: MX-only match hints, not addresses
+            if value.hasPrefix("*."), ProviderCatalog.isUnsafeWildcard(value) {
+                warn(domain.line, "refusing <domain> '\(value.prefix(80))': '\(value.dropFirst(2).prefix(80))' is a public suffix")
+                refusedWildcards.append(value)
+                continue
+            }
             if Hostname.isValid(value.hasPrefix("*.") ? String(value.dropFirst(2)) : value) {
                 configuration.domains.append(value)
             } else {
@@ -92,7 +101,7 @@ public struct ConfigXMLReader: Sendable {
             let what = configuration.incoming.isEmpty ? "no usable incoming server" : "no usable outgoing server"
             throw XMLParseError(source: source, line: provider.line, message: "\(what)\(detail)")
         }
-        return Document(configuration: configuration, warnings: warnings)
+        return Document(configuration: configuration, warnings: warnings, refusedWildcards: refusedWildcards)
     }
 
     struct Invalid: Error { let reason: String }
@@ -184,11 +193,21 @@ enum URLCheck {
     static func problem(_ url: String) -> String? {
         let lower = url.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return "URL '\(url.prefix(60))' is not http(s)" }
-        if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) { return "URL contains whitespace or control characters" }
-        guard let host = URLComponents(string: Placeholders.validationSample.expand(url))?.host, Hostname.isValid(host) else {
+        // Checked on the text as given and as expanded (the sanitizer passes the expanded URL,
+        // the one that is fetched): no Unicode whitespace, control, separator or bidi character.
+        let expanded = Placeholders.validationSample.expand(url)
+        if url.unicodeScalars.contains(where: isForbidden) || expanded.unicodeScalars.contains(where: isForbidden) {
+            return "URL contains whitespace or control characters"
+        }
+        guard let host = URLComponents(string: expanded)?.host, Hostname.isValid(host) else {
             return "URL '\(url.prefix(60))' has no valid host"
         }
         return nil
+    }
+
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value <= 0x20 || scalar.properties.isWhitespace || TerminalText.isUnsafe(scalar)
+            || scalar.properties.generalCategory == .format
     }
 }
 

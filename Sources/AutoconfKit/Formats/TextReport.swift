@@ -1,16 +1,21 @@
 /// The human-readable lookup report: aligned columns, and each hostname's registrable domain shown
-/// in full next to it, so a user sees at a glance who would receive their password.
+/// in full next to it, so a user sees at a glance who would receive their password. Every line and
+/// cell passes `TerminalText.sanitized` (remote text may hold controls or bidi overrides).
 public enum TextReport {
     public static func render(_ result: LookupResult) -> String {
+        renderLines(result).map(TerminalText.sanitized).joined(separator: "\n") + "\n"
+    }
+
+    static func renderLines(_ result: LookupResult) -> [String] {
         var lines: [String] = []
         if let unsupported = result.unsupported {
             lines.append("\(result.email.address): \(unsupported.displayName ?? unsupported.providerID ?? "this provider") offers no IMAP, POP3 or SMTP access")
             lines.append("  \(unsupported.explanation)")
             if let url = unsupported.url { lines.append("  more: \(url)") }
-            return lines.joined(separator: "\n") + "\n"
+            return lines
         }
         guard let best = result.best else {
-            return "\(result.email.address): \(result.notFoundMessage)\n"
+            return ["\(result.email.address): \(result.notFoundMessage)"]
         }
         let configuration = best.configuration
         let title = configuration.displayName.map { " — \($0)" } ?? ""
@@ -41,6 +46,9 @@ public enum TextReport {
             lines.append("                confirm before sending a password to: \(domains.joined(separator: ", "))")
         }
         lines.append("source          \(best.provenance.source) (plugin \(best.provenance.plugin), via \(best.provenance.channel.rawValue))")
+        if best.provenance.channel == .userFile, result.candidates.dropFirst().contains(where: { $0.provenance.channel == .bundled }) {
+            lines.append("note            your provider file overrides the bundled answer for \(result.email.domain) (kept as an alternative)")
+        }
         if !best.provenance.redirects.isEmpty { lines.append("redirects       \(best.provenance.redirects.joined(separator: " → "))") }
         for instruction in configuration.instructions where instruction.kind == .enable || instruction.kind == .appPassword {
             let label = instruction.kind == .enable ? "enable first" : "app password"
@@ -51,7 +59,7 @@ public enum TextReport {
             let label = index == 0 ? "alternatives" : ""
             lines.append("\(padded(label, to: 16))\(server) from \(alternative.provenance.plugin) (\(alternative.trust))")
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     static func securityLabel(_ socket: SocketType) -> String {
@@ -74,6 +82,7 @@ public enum TextReport {
 
     /// Left-aligned columns separated by two spaces; never truncates a cell.
     public static func table(_ rows: [[String]]) -> [String] {
+        let rows = rows.map { $0.map(TerminalText.sanitized) }
         guard let columns = rows.map(\.count).max() else { return [] }
         var widths = Array(repeating: 0, count: columns)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }

@@ -31,7 +31,8 @@ public enum VerificationText {
             if let error = check.error { lines.append("    problem         \(error)") }
         }
         lines.append(report.succeeded ? "result          every login worked" : report.needsOAuth ? "result          OAuth2 needed (no password was sent there)" : "result          login failed")
-        return lines.joined(separator: "\n") + "\n"
+        // Greetings, refusals, certificate subjects and usernames come from the server.
+        return lines.map(TerminalText.sanitized).joined(separator: "\n") + "\n"
     }
 
     private static func formatted(_ value: Double) -> String { String(Int(value.rounded())) }

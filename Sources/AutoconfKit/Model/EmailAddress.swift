@@ -45,6 +45,8 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         if let bad = local.first(where: { "()<>[]:;,\\\"".contains($0) }) {
             throw .invalidLocalPart("character '\(bad)' is not allowed in the local part")
         }
+        // One canonical form: at most one trailing dot, stripped; "x.com.." is refused.
+        if rawDomain.hasSuffix("..") { throw .invalidDomain(rawDomain, "the domain ends in more than one dot") }
         var domain = rawDomain.hasSuffix(".") ? String(rawDomain.dropLast()) : rawDomain
         if domain.hasPrefix("[") { throw .invalidDomain(rawDomain, "address literals are not supported") }
         switch IDNA.toASCII(domain) {
@@ -52,7 +54,13 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         case .failure(let error): throw .invalidDomain(rawDomain, error.message)
         }
         if let problem = Hostname.problem(domain) { throw .invalidDomain(rawDomain, problem) }
+        guard !domain.hasSuffix("."), !domain.hasPrefix("."), !domain.contains("..") else {
+            throw .invalidDomain(rawDomain, "the domain has an empty label")
+        }
         guard domain.contains(".") else { throw .invalidDomain(rawDomain, "a mail domain needs at least two labels") }
+        // Every derived host (autoconfig.D, autodiscover.D, D/.well-known) would belong to a
+        // registry, not a mail provider.
+        if PublicSuffix.isPublicSuffix(domain) { throw .invalidDomain(rawDomain, "'\(domain)' is a public suffix, not a mail domain") }
         guard local.utf8.count + 1 + domain.utf8.count <= Self.maximumAddressLength else {
             throw .tooLong(local.utf8.count + 1 + domain.utf8.count)
         }

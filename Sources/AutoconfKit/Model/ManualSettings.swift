@@ -193,12 +193,15 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         var host = hostPart.trimmingWhitespace()
         if host.isEmpty { throw fail("the hostname is empty") }
         if IPAddress.isLiteral(host) { return ServerAddress(host: host, port: port) }
+        // One canonical form, as for address domains: at most one trailing dot, stripped.
+        if host.hasSuffix("..") { throw fail("the hostname ends in more than one dot") }
         if host.hasSuffix(".") { host.removeLast() }
         switch IDNA.toASCII(host) {
         case .success(let ascii): host = ascii.lowercased()
         case .failure(let error): throw fail(error.message)
         }
         if let problem = Hostname.problem(host) { throw fail(problem) }
+        if host.hasSuffix(".") { throw fail("the hostname has an empty label") }
         return ServerAddress(host: host, port: port)
     }
 }

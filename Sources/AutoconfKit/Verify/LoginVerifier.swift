@@ -162,6 +162,11 @@ public struct LoginVerifier: Sendable {
                     result.error = "the login test ran out of time"
                     break attemptLoop
                 }
+                // Checked again right before sending, whatever the source (--username included).
+                if let problem = WireValue.problem(name) {
+                    result.error = "the username '\(TerminalText.sanitized(String(name.prefix(60))))' was not sent: \(problem)"
+                    continue
+                }
                 request.username = name
                 request.password = password
                 request.mechanism = mechanism

@@ -213,7 +213,7 @@ struct Lookup: AsyncParsableCommand {
         if let batch { return try await runBatch(batch, autoconf: autoconf) }
         var observer: TraceObserver?
         if verbose {
-            observer = { @Sendable event in StandardStreams.writeError("\(event)\n") }
+            observer = { @Sendable event in StandardStreams.writeError(TerminalText.sanitized("\(event)") + "\n") }
         }
         let result = try await autoconf.lookup(email ?? "", observer: observer)
         let format = json ? .json : format
@@ -266,7 +266,7 @@ struct Lookup: AsyncParsableCommand {
                 let host = server.hostname ?? server.url ?? "?"
                 return "  \(server.type.rawValue) \(host):\(server.port.map(String.init) ?? "-")  (registrable domain \(PublicSuffix.registrableDomain(of: host)))"
             }
-            let question = "These settings need confirming (\(best.trust)). Your password would go to:\n\(servers.joined(separator: "\n"))\nSend it? [y/N] "
+            let question = TerminalText.sanitizedLines("These settings need confirming (\(best.trust)). Your password would go to:\n\(servers.joined(separator: "\n"))\nSend it? [y/N] ")
             guard PasswordSource.confirm(question) else {
                 printError("the configuration needs confirming (\(best.trust)); check its servers and pass --yes to log in")
                 throw ExitStatus(code: Exit.loginFailed)

@@ -112,6 +112,10 @@ struct Providers: ParsableCommand {
                         : "no standard protocol (explained)"
                     print("\(path): ok (\(configuration.domains.count) domains, \(what))")
                     for warning in document.warnings { print("  warning: \(warning)") }
+                    if !document.refusedWildcards.isEmpty {
+                        printError("\(path): wildcard on a public suffix: \(document.refusedWildcards.joined(separator: ", "))")
+                        failed += 1
+                    }
                 } catch {
                     printError(error.description)
                     failed += 1

@@ -175,3 +175,24 @@ import Testing
         #expect(!dumped.contains("hunter2"))
     }
 }
+
+/// A username carrying CR/LF (from any source) must never reach the server as extra commands.
+@Suite(.serialized) struct LoginInjectionTests {
+    @Test func crlfInAUsernameSendsNoInjectedCommand() async throws {
+        let email = try EmailAddress("alice@login.test")
+        let server = try await LoginServer.start(accounts: ["alice@login.test": "pw"])
+        let hostile = "alice@login.test\r\nX1 SELECT INBOX\r\nX2 STORE 1:* +FLAGS (\\Deleted)"
+        let configuration = server.configuration(imap: .ssl, smtp: nil, username: hostile, email: email)
+        let verifier = LoginVerifier(options: .init(timeout: .seconds(15), caFile: TestCA.shared.caFile, resolve: server.resolve))
+        let report = await verifier.verify(configuration, email: email, password: Secret("wrong"))
+        #expect(!report.succeeded)
+        let commands = server.imapCommands.compactMap { $0["command"] as? String }
+        #expect(!commands.contains("SELECT") && !commands.contains("STORE"), "\(commands)")
+        #expect(!server.imapCommands.contains { ($0["tag"] as? String)?.hasPrefix("X") == true })
+        #expect(!server.logins.contains { ($0["user"] as? String)?.contains("SELECT") == true })
+        // The same through --username.
+        let viaOption = await verifier.verify(configuration, email: email, password: Secret("wrong"), username: "bob\r\nX3 LOGOUT")
+        #expect(!viaOption.succeeded)
+        #expect(!server.imapCommands.contains { ($0["tag"] as? String)?.hasPrefix("X") == true })
+    }
+}

@@ -18,6 +18,13 @@ public enum HardenedXMLParser {
             throw XMLParseError(source: source, line: nil, message: "document is \(data.count) bytes, larger than the \(maximumSize)-byte limit")
         }
         guard !data.isEmpty else { throw XMLParseError(source: source, line: nil, message: "document is empty") }
+        // Bytes and depth alone do not bound the work: 262k empty elements fit in 1 MiB and cost
+        // seconds and hundreds of MiB as a tree. Start tags are counted before libxml2 runs
+        // (an upper bound: a '<' followed by a name character, also inside comments or CDATA).
+        let elements = startTagCount(data)
+        guard elements <= maximumElements else {
+            throw XMLParseError(source: source, line: nil, message: "document has more than \(maximumElements) elements")
+        }
         if let line = lineOfDoctype(in: data) {
             throw XMLParseError(source: source, line: line, message: "document type declarations (DOCTYPE/ENTITY) are not allowed")
         }
@@ -76,6 +83,22 @@ public enum HardenedXMLParser {
     }
 
     /// Finds `<!DOCTYPE` or `<!ENTITY` before parsing, so an entity bomb never reaches the parser.
+    public static let maximumElements = 20_000
+
+    static func startTagCount(_ data: [UInt8]) -> Int {
+        var count = 0
+        var index = 0
+        let end = data.count - 1
+        while index < end {
+            if data[index] == 0x3C {
+                let next = data[index + 1]
+                if next != 0x2F && next != 0x21 && next != 0x3F && next > 0x20 { count += 1 }
+            }
+            index += 1
+        }
+        return count
+    }
+
     static func lineOfDoctype(in data: [UInt8]) -> Int? {
         let marker: [UInt8] = Array("<!".utf8)
         var line = 1

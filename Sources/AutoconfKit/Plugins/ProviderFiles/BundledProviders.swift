@@ -30,7 +30,7 @@ public final class BundledProviderIndex: ProviderDefinitions, Sendable {
     init() {
         var exact: [String: Int] = [:]
         var wildcards: [String: Int] = [:]
-        for (domain, file) in BundledProviderData.domains {
+        for (domain, file) in BundledProviderData.domains where !ProviderCatalog.isUnsafeWildcard(domain) {
             if domain.hasPrefix("*.") {
                 wildcards[String(domain.dropFirst(2))] = wildcards[String(domain.dropFirst(2))] ?? file
             } else {

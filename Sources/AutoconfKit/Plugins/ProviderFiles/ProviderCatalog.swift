@@ -39,10 +39,18 @@ public struct ProviderCatalog: ProviderDefinitions {
         }
     }
 
+    /// `*.X` where X is itself a public suffix (`*.com`, `*.co.uk`, `*.*`): X must have a
+    /// registrable domain of its own, or the wildcard claims a whole registry.
+    public static func isUnsafeWildcard(_ domain: String) -> Bool {
+        guard domain.hasPrefix("*.") else { return false }
+        let base = String(domain.dropFirst(2))
+        return base.isEmpty || base.contains("*") || PublicSuffix.isPublicSuffix(base)
+    }
+
     public mutating func add(_ entry: Entry) {
         let index = entries.count
         entries.append(entry)
-        for domain in entry.configuration.domains {
+        for domain in entry.configuration.domains where !Self.isUnsafeWildcard(domain) {
             if domain.hasPrefix("*.") {
                 let base = String(domain.dropFirst(2))
                 if wildcards[base] == nil { wildcards[base] = index }

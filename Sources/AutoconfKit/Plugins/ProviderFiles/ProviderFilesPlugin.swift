@@ -40,7 +40,17 @@ public struct ProviderFilesPlugin: ProviderPlugin {
                 explanation: explanation.text ?? "this provider offers no IMAP, POP3 or SMTP access", url: explanation.url,
                 plugin: name, source: entry.source))
         }
-        return .found([Candidate(configuration: entry.configuration, trust: .trusted, provenance: provenance)])
+        var candidates = [Candidate(configuration: entry.configuration, trust: .trusted, provenance: provenance)]
+        // A user file that overrides a bundled domain is said so, and the bundled answer stays
+        // as an alternative (the bundled source never runs after an instant trusted answer).
+        if channel == .userFile, let bundled = BundledProviders.index.entry(for: query.email.domain), bundled.configuration.isUsable {
+            context.trace(.note("your provider file \(entry.source) overrides the bundled one for \(query.email.domain)"))
+            let bundledProvenance = Provenance(
+                plugin: "bundled", source: bundled.source, channel: .bundled,
+                registrableDomains: [PublicSuffix.registrableDomain(of: query.email.domain)])
+            candidates.append(Candidate(configuration: bundled.configuration, trust: .trusted, provenance: bundledProvenance, subrank: 1))
+        }
+        return .found(candidates)
     }
 }
 
