@@ -101,6 +101,9 @@ public struct AutoconfOptions: Sendable {
     public var environment: [String: String]
     /// DNS servers (`--dns-server HOST[:PORT]`, IP addresses); empty uses the system's resolvers.
     public var dnsServers: [String]
+    /// Believe the AD bit of the `--dns-server` resolvers (`--trust-resolver-ad`); only allowed
+    /// when every one is on loopback. Off: no DNS answer counts as DNSSEC-authenticated.
+    public var trustResolverAD = false
     /// A PEM bundle trusted in addition to the system roots (`--ca-file`), for HTTPS and probing.
     public var caFile: String?
     /// curl-style `HOST:PORT:ADDR[,ADDR…]` mappings (`--resolve`): connect to ADDR for HOST:PORT.
@@ -166,6 +169,14 @@ public struct AutoconfOptions: Sendable {
         for server in dnsServers {
             if case .failure(let error) = DNSServerAddress.parse(server) { return error.message }
         }
+        if trustResolverAD {
+            guard !dnsServers.isEmpty else { return "--trust-resolver-ad needs --dns-server with a validating resolver on loopback (127.0.0.1, ::1)" }
+            for server in dnsServers {
+                if case .success(let address) = DNSServerAddress.parse(server), !address.isLoopback {
+                    return "--trust-resolver-ad: '\(server.prefix(80))' is not a loopback address; the AD bit of a resolver across the network can be forged"
+                }
+            }
+        }
         for (option, url) in [("--ispdb-url", ispdbBaseURL), ("--office365-url", office365BaseURL)] {
             if let why = URLCheck.problem(url) { return "\(option): \(why)" }
             if url.contains("?") || url.contains("#") { return "\(option): the URL may not have a query or fragment" }
@@ -192,6 +203,7 @@ public struct AutoconfOptions: Sendable {
             ("prefer", preferredIncoming.rawValue),
             ("providers", userProviderDirectories.map(Self.directoryStamp).joined(separator: ":")),
             ("dns-server", dnsServers.joined(separator: ",")),
+            ("trust-resolver-ad", trustResolverAD ? "1" : "0"),
             ("ca-file", caFile.map(Self.fileStamp) ?? ""),
             ("resolve", resolve.joined(separator: ",")),
             ("connect-to", connectTo.joined(separator: ",")),

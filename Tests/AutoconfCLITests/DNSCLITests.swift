@@ -46,4 +46,13 @@ import Testing
             #expect(result.stderr.contains(bad[0]))
         }
     }
+
+    @Test func trustResolverADOnlyForLoopback() throws {
+        for bad in [["--trust-resolver-ad"], ["--trust-resolver-ad", "--dns-server", "9.9.9.9"], ["--trust-resolver-ad", "--dns-server", "127.0.0.1", "--dns-server", "[2001:db8::1]:53"]] {
+            let result = try runCommand(TestPaths.autoconfBinary.path, ["lookup", "a@example.test", "--no-user-providers", "--offline"] + bad)
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--trust-resolver-ad"))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+    }
 }

@@ -77,6 +77,9 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (IP address, optional :PORT; repeatable).", valueName: "host[:port]"))
     var dnsServers: [String] = []
 
+    @Flag(name: .customLong("trust-resolver-ad"), help: "Believe the DNSSEC AD bit of the --dns-server resolvers (loopback addresses only: run a validating resolver on this machine).")
+    var trustResolverAD = false
+
     @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file (enterprise roots).", valueName: "path"))
     var caFile: String?
 
@@ -191,6 +194,7 @@ struct Lookup: AsyncParsableCommand {
         options.httpsOnly = httpsOnly
         options.realName = realName
         options.dnsServers = dnsServers
+        options.trustResolverAD = trustResolverAD
         options = httpOptions(options)
         // One line, exit 2 (a ValidationError would add the usage text).
         if let problem = options.problem() { throw BadInput(problem) }

@@ -88,12 +88,25 @@ import Testing
         #expect(ContinuousClock.now - start < .milliseconds(1000))
     }
 
-    @Test func reportsTheADBitOfAValidatingResolver() async throws {
+    @Test func ignoresTheADBitByDefault() async throws {
+        // The stub sets AD on unsigned data, as a hostile Wi-Fi's resolver can: not authenticated.
+        let server = try await DNSTestServer.signed([
+            "signed.test": ["MX": [[10, "mx.signed.test"]]],
+            "_imaps._tcp.signed.test": ["SRV": [[0, 1, 993, "imap.attacker.test"]]],
+        ])
+        let dns = CaresResolver(servers: [server.address])
+        let mx = try await dns.mx("signed.test")
+        #expect(mx.records == [MXRecord(preference: 10, host: "mx.signed.test")])
+        #expect(!mx.authenticated)
+        #expect(!(try await dns.srv("_imaps._tcp.signed.test")).authenticated)
+    }
+
+    @Test func reportsTheADBitWhenTold() async throws {
         let server = try await DNSTestServer.signed([
             "signed.test": ["MX": [[10, "mx.signed.test"]]],
             "_imaps._tcp.signed.test": ["SRV": [[0, 1, 993, "imap.signed.test"]]],
         ])
-        let dns = CaresResolver(servers: [server.address])
+        let dns = CaresResolver(servers: [server.address], trustsAD: true)
         let mx = try await dns.mx("signed.test")
         #expect(mx.records == [MXRecord(preference: 10, host: "mx.signed.test")])
         #expect(mx.authenticated)

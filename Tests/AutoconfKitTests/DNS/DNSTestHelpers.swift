@@ -5,10 +5,11 @@ import Foundation
 /// Runs the real Resolver with the given plugins and real services pointed at test servers.
 func resolve(
     _ address: String, plugins: [any ProviderPlugin], dns: DNSTestServer, http: (any HTTPFetching)? = nil,
-    caFile: String? = nil, connectTo: [String] = [], timeout: Duration = .seconds(8)
+    caFile: String? = nil, connectTo: [String] = [], timeout: Duration = .seconds(8), trustResolverAD: Bool = false
 ) async throws -> LookupResult {
     var options = AutoconfOptions(readsUserDirectory: false)
     options.dnsServers = [dns.address]
+    options.trustResolverAD = trustResolverAD
     // TestCA.shared is made on first use with openssl: never block a cooperative thread on it.
     options.caFile = try await offThePool { caFile ?? TestCA.shared.caFile }
     options.connectTo = connectTo

@@ -35,7 +35,9 @@ import Testing
 
     @Test func workspaceWithSignedMXIsTrusted() async throws {
         let dns = try await DNSTestServer.signed(["signed.test": ["MX": [[1, "smtp.google.com"]]]])
-        let result = try await resolve("a@signed.test", plugins: [GmailPlugin()], dns: dns)
+        let forged = try await resolve("a@signed.test", plugins: [GmailPlugin()], dns: dns)
+        #expect(forged.best?.trust.level == .confirm)
+        let result = try await resolve("a@signed.test", plugins: [GmailPlugin()], dns: dns, trustResolverAD: true)
         #expect(result.best?.trust == .trusted)
         #expect(result.best?.provenance.dnssecAuthenticated == true)
     }

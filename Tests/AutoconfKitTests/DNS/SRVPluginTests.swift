@@ -62,7 +62,12 @@ import Testing
             "_imaps._tcp.hosted.test": ["SRV": [[0, 1, 993, "imap.provider.test"]]],
             "_submissions._tcp.hosted.test": ["SRV": [[0, 1, 465, "smtp.provider.test"]]],
         ])
-        let authenticated = try await resolve("a@hosted.test", plugins: [SRVPlugin()], dns: signed)
+        // A forged AD bit earns nothing by default...
+        let forged = try await resolve("a@hosted.test", plugins: [SRVPlugin()], dns: signed)
+        #expect(forged.best?.trust.level == .confirm)
+        #expect(forged.best?.provenance.dnssecAuthenticated == false)
+        // ...only with --trust-resolver-ad (a validating resolver on loopback).
+        let authenticated = try await resolve("a@hosted.test", plugins: [SRVPlugin()], dns: signed, trustResolverAD: true)
         #expect(authenticated.best?.trust == .trusted)
         #expect(authenticated.best?.provenance.dnssecAuthenticated == true)
     }

@@ -5,20 +5,26 @@ import CCares
 /// the lookup deadline (`DNSDeadline.current`) and ended at once by task cancellation.
 ///
 /// Every query asks for DNSSEC status (AD bit in the header and DO in EDNS, RFC 6840 §5.7), and
-/// every answer reports whether the resolver set AD. Records are parsed by c-ares' own parsers.
+/// an answer is `authenticated` only when the resolver set AD *and* `trustsAD` is on: the AD
+/// bit travels unprotected, so any resolver on the path (a hostile Wi-Fi's) can forge it. By
+/// default nothing from c-ares is authenticated (`--trust-resolver-ad` opts in for a validating
+/// resolver on loopback). Records are parsed by c-ares' own parsers.
 public final class CaresResolver: DNSResolving, @unchecked Sendable {
     /// Per-query limit when the lookup deadline is further away.
     public let queryTimeout: Duration
     private let loop: CaresEventLoop?
     private let setupError: DNSError?
+    /// Whether the resolver's AD bit is believed (off by default, see above).
+    public let trustsAD: Bool
 
     /// - Parameters:
     ///   - servers: `HOST[:PORT]` entries (IP addresses; IPv6 in brackets when a port is given);
     ///     empty uses the system's resolvers.
     ///   - attemptTimeout: c-ares' timeout for one try on one server (doubled on each round).
     ///   - tries: c-ares' tries per server.
-    public init(servers: [String] = [], queryTimeout: Duration = .seconds(5), attemptTimeout: Duration = .milliseconds(1500), tries: Int = 3) {
+    public init(servers: [String] = [], queryTimeout: Duration = .seconds(5), attemptTimeout: Duration = .milliseconds(1500), tries: Int = 3, trustsAD: Bool = false) {
         self.queryTimeout = queryTimeout
+        self.trustsAD = trustsAD
         do throws(DNSError) {
             let csv = try servers.isEmpty ? nil : servers.map { entry throws(DNSError) in
                 switch DNSServerAddress.parse(entry) {
@@ -117,7 +123,7 @@ public final class CaresResolver: DNSResolving, @unchecked Sendable {
         case .failed(let message): throw .other(message)
         case .response(let status, let bytes):
             try Self.check(status: status, bytes: bytes, name: name)
-            let authenticated = bytes.count >= 12 && bytes.withUnsafeBufferPointer { autoconf_dns_authenticated_data($0.baseAddress!) != 0 }
+            let authenticated = trustsAD && bytes.count >= 12 && bytes.withUnsafeBufferPointer { autoconf_dns_authenticated_data($0.baseAddress!) != 0 }
             return Response(bytes: bytes, authenticated: authenticated)
         }
     }

@@ -48,6 +48,10 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
         return fail(host.isEmpty ? "no address" : "'\(host.prefix(60))' is not an IP address")
     }
 
+    /// 127.0.0.0/8 or ::1: a resolver on this machine, the only one whose AD bit can be
+    /// believed (`--trust-resolver-ad`); the path to any other crosses the network unprotected.
+    public var isLoopback: Bool { isIPv6 ? host == "::1" || host == "0:0:0:0:0:0:0:1" : host.hasPrefix("127.") }
+
     /// The form `ares_set_servers_ports_csv` takes.
     var caresForm: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
 

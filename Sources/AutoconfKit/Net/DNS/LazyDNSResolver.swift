@@ -9,14 +9,18 @@ import Synchronization
 /// query, so a lookup that provider files answer never pays for it.
 final class LazyDNSResolver: DNSResolving, Sendable {
     private let servers: [String]
+    private let trustsAD: Bool
     private let resolver = Mutex<CaresResolver?>(nil)
 
-    init(servers: [String]) { self.servers = servers }
+    init(servers: [String], trustsAD: Bool = false) {
+        self.servers = servers
+        self.trustsAD = trustsAD
+    }
 
     private var resolved: CaresResolver {
         resolver.withLock { resolver in
             if let resolver { return resolver }
-            let fresh = CaresResolver(servers: servers)
+            let fresh = CaresResolver(servers: servers, trustsAD: trustsAD)
             resolver = fresh
             return fresh
         }
