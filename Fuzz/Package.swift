@@ -11,7 +11,10 @@ let package = Package(
         .executableTarget(
             name: "AutoconfFuzz",
             dependencies: [.product(name: "AutoconfKit", package: "autoconf")],
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            // libFuzzer's main is linked into this binary only; everything else (AutoconfKit, and
+            // the build tool ProviderEmbedder) gets ASan + coverage from scripts/fuzz's flags.
+            swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer,address"])],
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address"])]
         ),
     ]
 )
