@@ -135,7 +135,9 @@ public struct ConfigXMLReader: Sendable {
 
         if type.isURLBased {
             let url = element.childText("url") ?? element.childText("ewsURL") ?? element.childText("ewsUrl")
-            if let owa = element.childText("owaURL") { server.extras["owaURL"] = owa }
+            for key in ["owaURL", "easURL"] {
+                if let value = element.childText(key), URLCheck.problem(value) == nil { server.extras[key] = value }
+            }
             if let url {
                 guard let problem = URLCheck.problem(url) else {
                     server.url = url

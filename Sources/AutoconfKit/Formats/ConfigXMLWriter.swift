@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Writes any configuration as a valid config-v1.1 document (what Thunderbird and every ISPDB
 /// consumer read). Reading the output back gives the same configuration.
 public enum ConfigXMLWriter {
@@ -39,12 +45,12 @@ public enum ConfigXMLWriter {
     }
 
     static func element(for server: Server, tag: String) -> XMLElement {
+        if server.type == .ews { return exchange(server, tag: tag) }
         var node = XMLElement(name: tag, attributes: ["type": server.type.rawValue])
         if let hostname = server.hostname { node.children.append(text("hostname", hostname)) }
         if let port = server.port { node.children.append(text("port", String(port))) }
         if let socket = server.socketType { node.children.append(text("socketType", socket.rawValue)) }
         if let url = server.url { node.children.append(text("url", url)) }
-        if let owa = server.extras["owaURL"] { node.children.append(text("owaURL", owa)) }
         if let username = server.username { node.children.append(text("username", username)) }
         for auth in server.authentication { node.children.append(authentication(auth)) }
         let pop3 = server.extras.keys.filter { $0.hasPrefix("pop3.") }.sorted()
@@ -54,6 +60,24 @@ public enum ConfigXMLWriter {
         for key in ["useGlobalPreferredServer", "addThisServer"] {
             if let value = server.extras[key] { node.children.append(text(key, value)) }
         }
+        return node
+    }
+
+    /// Exchange the way Thunderbird reads it: `type="exchange"`, the host and port of the EWS
+    /// endpoint, and the endpoints as `<owaURL>`, `<ewsURL>`, `<easURL>` (Thunderbird ignores `<url>`).
+    static func exchange(_ server: Server, tag: String) -> XMLElement {
+        var node = XMLElement(name: tag, attributes: ["type": "exchange"])
+        let endpoint = server.url.flatMap { URLComponents(string: $0) }
+        if let hostname = server.hostname ?? endpoint?.host { node.children.append(text("hostname", hostname)) }
+        if let port = server.port ?? endpoint?.port ?? (endpoint?.scheme?.lowercased() == "http" ? 80 : endpoint == nil ? nil : 443) {
+            node.children.append(text("port", String(port)))
+        }
+        if let socket = server.socketType { node.children.append(text("socketType", socket.rawValue)) }
+        if let username = server.username { node.children.append(text("username", username)) }
+        for auth in server.authentication { node.children.append(authentication(auth)) }
+        if let owa = server.extras["owaURL"] { node.children.append(text("owaURL", owa)) }
+        if let url = server.url { node.children.append(text("ewsURL", url)) }
+        if let eas = server.extras["easURL"] { node.children.append(text("easURL", eas)) }
         return node
     }
 

@@ -39,6 +39,8 @@ public enum LookupJSON {
     }
 
     struct ServerJSON: Encodable {
+        /// One of `knownTypes`; a protocol this version does not know is `"unknown"` (the
+        /// document's own name for it is never echoed).
         var type: String
         var host: String?
         var port: Int?
@@ -46,23 +48,49 @@ public enum LookupJSON {
         var socket: String?
         var username: String?
         var authentication: [String]
+        /// The same methods with their `system` attribute (e.g. `"kerberos"` for GSSAPI), in order.
+        var authenticationDetails: [AuthenticationJSON]
         var registrableDomain: String?
+        /// Exchange (`type` `"ews"`): Outlook Web Access, EWS and ActiveSync endpoints, when given.
+        var owaURL: String?
+        var ewsURL: String?
+        var easURL: String?
+
+        /// An authentication method this version does not know is `"unknown"`, like `type`.
+        static func methodName(_ method: AuthenticationMethod) -> String {
+            if case .unknown = method { return "unknown" }
+            return method.rawValue
+        }
+
+        static let knownTypes: Set<String> = ["imap", "pop3", "jmap", "ews", "activesync", "graph", "smtp"]
 
         init(_ server: Server) {
-            type = server.type.rawValue
+            type = server.type.isKnown ? server.type.rawValue : "unknown"
+            authenticationDetails = server.authentication.map { AuthenticationJSON(method: Self.methodName($0.method), system: $0.system) }
+            if server.type == .ews {
+                owaURL = server.extras["owaURL"]
+                ewsURL = server.url
+                easURL = server.extras["easURL"]
+            }
             host = server.hostname
             port = server.port
             url = server.url
             socket = server.socketType?.rawValue
             username = server.username
-            authentication = server.authentication.map(\.method.rawValue)
+            authentication = server.authentication.map { Self.methodName($0.method) }
             registrableDomain = (server.hostname ?? server.url.flatMap { URLComponents(string: $0)?.host }).map(PublicSuffix.registrableDomain(of:))
         }
+    }
+
+    struct AuthenticationJSON: Encodable {
+        var method: String
+        var system: String?
     }
 
     struct ConfigurationJSON: Encodable {
         var providerID: String?
         var displayName: String?
+        var displayShortName: String?
         var domains: [String]
         var incoming: [ServerJSON]
         var outgoing: [ServerJSON]
@@ -75,6 +103,7 @@ public enum LookupJSON {
         init(_ configuration: EmailConfiguration) {
             providerID = configuration.providerID
             displayName = configuration.displayName
+            displayShortName = configuration.displayShortName
             domains = configuration.domains
             incoming = configuration.incoming.map(ServerJSON.init)
             outgoing = configuration.outgoing.map(ServerJSON.init)

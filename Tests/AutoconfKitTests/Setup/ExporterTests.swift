@@ -118,4 +118,55 @@ import Testing
         #expect { try ExportFormat.aerc.export(config, email: email) } throws: { "\($0)".contains("IMAP") }
         #expect(throws: Never.self) { try ExportFormat.neomutt.export(config, email: email) }
     }
+
+    @Test func aercSTARTTLSSubmissionIsEncryptedForAerc014Too() throws {
+        let aerc = try ExportFormat.aerc.export(configuration(smtpSocket: .startTLS), email: email)[0].contents
+        #expect(aerc.contains("outgoing        = smtp://"))
+        #expect(aerc.contains("\nsmtp-starttls   = yes\n"))
+        let implicit = try ExportFormat.aerc.export(configuration(smtpSocket: .ssl), email: email)[0].contents
+        #expect(implicit.contains("outgoing        = smtps://"))
+        #expect(!implicit.contains("smtp-starttls"))
+    }
+
+    @Test func himalayaNamesAPasswordSource() async throws {
+        let file = try ExportFormat.himalaya.export(configuration(), email: email)[0]
+        let parsed = try await python("""
+            import sys, tomllib, json
+            d = tomllib.loads(sys.stdin.read())["accounts"]["alice@example.com"]
+            print(json.dumps([d["backend"]["auth"]["type"], d["backend"]["auth"]["cmd"], d["message"]["send"]["backend"]["auth"]["cmd"]]))
+            """, file.contents)
+        #expect(parsed == #"["password", "pass show mail/alice@example.com", "pass show mail/alice@example.com"]"#)
+    }
+
+    /// isync 1.4 (Debian 12) refuses to open a MaildirStore whose Path does not exist; the export
+    /// says what to run first, and with that done the real mbsync gets past the local store.
+    @Test func mbsyncConfigWorksWithRealIsync() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/mbsync") else {
+            print("skipping: mbsync (Debian package isync) is not installed")
+            return
+        }
+        var config = configuration(host: "127.0.0.1")
+        config.incoming[0].port = 1  // nothing listens: mbsync stops at the connection, offline
+        let rc = try ExportFormat.mbsync.export(config, email: email)[0].contents
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("mbsync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let rcPath = home.appendingPathComponent("mbsyncrc").path
+        try rc.write(toFile: rcPath, atomically: true, encoding: .utf8)
+        let environment = ["HOME": home.path, "PATH": "/usr/bin:/bin"]
+        let name = "alice@example.com"
+        let before = try await runCommandAsync("/usr/bin/mbsync", ["-c", rcPath, name], environment: environment, timeout: 20)
+        #expect(before.status != 0)
+        // The command the comment gives, run as written (with ~ expanded as a shell does).
+        let mkdir = try #require(rc.split(separator: "\n").first { $0.hasPrefix("#   mkdir -p ") })
+        let command = mkdir.dropFirst(1).trimmingCharacters(in: .whitespaces)
+        #expect(command == "mkdir -p ~/Mail/\(name)")
+        let made = try await runCommandAsync("/bin/sh", ["-c", command], environment: environment)
+        #expect(made.status == 0)
+        let after = try await runCommandAsync("/usr/bin/mbsync", ["-c", rcPath, name], environment: environment, timeout: 20)
+        let output = after.stdout + after.stderr
+        #expect(!output.contains("Maildir error"), "\(output)")
+        #expect(!output.contains("rror in config") && !output.contains("unknown keyword"), "\(output)")
+        #expect(output.contains("127.0.0.1"), "\(output)")
+    }
 }

@@ -1,5 +1,6 @@
 /// aerc's `accounts.conf`: one section per account, servers as URLs (`imaps://user@host:port`,
-/// `imap://` is STARTTLS, `imap+insecure://` plain). The login name goes percent-encoded into the
+/// `imap://` is STARTTLS, `imap+insecure://` plain; `smtp://` is STARTTLS from aerc 0.15, and
+/// `smtp-starttls = yes` makes aerc 0.14 and older do the same). The login name goes percent-encoded into the
 /// URL's userinfo; the password is not written (aerc reads it from `source-cred-cmd`).
 enum AercExporter {
     static func export(_ account: ExportAccount) throws(ExportError) -> ExportedFile {
@@ -13,6 +14,9 @@ enum AercExporter {
         lines.append("# source-cred-cmd = pass show mail/\(name)   (autoconf writes no password)")
         if let smtp = account.smtp {
             lines.append("outgoing        = \(try url(smtp, check: check, field: "outgoing", account: account))")
+            // aerc before 0.15 (Debian 12 has 0.14) reads `smtp://` as unencrypted unless this is
+            // set; 0.15+ does STARTTLS for `smtp://` and ignores the option.
+            if (smtp.socketType ?? .ssl) == .startTLS { lines.append("smtp-starttls   = yes") }
             lines.append("# outgoing-cred-cmd = pass show mail/\(name)")
         }
         lines.append("default         = INBOX")

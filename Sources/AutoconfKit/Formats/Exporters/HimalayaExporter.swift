@@ -31,7 +31,8 @@ enum HimalayaExporter {
             "\(prefix).encryption.type = \"\(encryption)\"",
             "\(prefix).login = \(quoted(account.username(server)))",
             "\(prefix).auth.type = \"password\"",
-            "# \(prefix).auth.cmd = \"pass show mail\"  (autoconf writes no password)",
+            "# autoconf writes no password: replace this command with yours (or use auth.keyring / auth.raw)",
+            "\(prefix).auth.cmd = \(quoted("pass show mail/" + account.safeName))",
         ]
         return lines
     }

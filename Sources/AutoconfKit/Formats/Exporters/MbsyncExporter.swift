@@ -23,6 +23,8 @@ enum MbsyncExporter {
             }
         let lines = [
             "# isync/mbsync settings written by autoconf",
+            "# isync 1.4 does not create the Maildir root; before the first run:",
+            "#   mkdir -p ~/Mail/\(name)",
             "IMAPAccount \(name)",
             "Host \(try check.hostname(imap.hostname, field: "incoming hostname"))",
             "Port \(try check.port(imap.port, field: "incoming port"))",
