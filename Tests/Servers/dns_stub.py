@@ -8,6 +8,9 @@
                               query, each on its own timer: a resolver across a real network,
                               for the benchmark's "one DNS round trip" at a realistic latency.
 
+A name whose entry holds "REFUSED" (any value) is answered REFUSED, as a resolver that will not
+answer for it does.
+
 A name with no records of its own but names below it is an empty non-terminal: it exists
 (NOERROR, no answers), as RFC 8020 requires; only names with nothing at or below them are NXDOMAIN.
 
@@ -57,6 +60,8 @@ def answer(query, zone, authenticated=True):
     if records is None and any(key.endswith("." + name) for key in zone):
         records = {}
     rcode = 0 if records is not None else 3
+    if records is not None and "REFUSED" in records:
+        rcode, records = 5, {}
     answers = []
     for kind, values in (records or {}).items():
         if TYPES.get(kind) == qtype:

@@ -35,4 +35,28 @@ import Testing
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "pinned")
     }
+
+    /// A DNS server that refuses to answer for a source's host said nothing about the host: the
+    /// request fails (a failure, not "absent"), and the autoconfig plugin reports `failed`.
+    @Test func refusedNamesAreFailuresNotAbsence() async throws {
+        let dns = try await DNSTestServer.delayed(milliseconds: 0, [
+            "autoconfig.refused.test": ["REFUSED": []], "refused.test": ["REFUSED": []],
+        ])
+        let curl = try CurlHTTPClient(configuration: HTTPClientConfiguration())
+        let client = DNSResolvingHTTPClient(inner: curl, resolver: CaresResolver(servers: [dns.address]))
+        do {
+            _ = try await client.fetch(HTTPRequest(url: "https://autoconfig.refused.test/mail/config-v1.1.xml"))
+            Issue.record("a refused name was fetched")
+        } catch {
+            #expect(error != .resolve("autoconfig.refused.test"), "refused must not read as nonexistent")
+            guard case .connect(let message) = error else { Issue.record("expected a connect failure, got \(error)"); return }
+            #expect(message.contains("refused"))
+        }
+
+        let autoconf = Autoconf(options: AutoconfOptions(timeout: .seconds(5), plugins: ["autoconfig"], readsUserDirectory: false, dnsServers: [dns.address]))
+        let result = try await autoconf.lookup("a@refused.test")
+        let report = try #require(result.reports.first { $0.plugin == "autoconfig" })
+        #expect(report.status == .failed, "status \(report.status)")
+        #expect(result.best == nil)
+    }
 }

@@ -29,7 +29,15 @@ public struct DNSResolvingHTTPClient: HTTPFetching {
         do {
             answer = try await resolver.addresses(host)
         } catch {
-            throw .resolve("\(host): \(error)")
+            // Only "the name has no addresses" means the source does not exist. A server that
+            // refused or failed to answer said nothing about the name: that is a failure, which
+            // must not count as "not found" (nor let the lookup end with exit 1).
+            switch error {
+            case .nxdomain, .nodata: throw .resolve("\(host): \(error)")
+            case .cancelled: throw .cancelled
+            case .timeout: throw .timeout("resolving \(host): \(error)")
+            case .servfail, .other: throw .connect("resolving \(host): \(error)")
+            }
         }
         guard !answer.records.isEmpty else { throw .resolve("\(host): no addresses") }
         var resolved = request
