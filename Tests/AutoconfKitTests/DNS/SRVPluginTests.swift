@@ -71,6 +71,17 @@ import Testing
         #expect(authenticated.best?.trust == .trusted)
         #expect(authenticated.best?.provenance.dnssecAuthenticated == true)
     }
+
+    /// One service name refused, the others absent: the resolver said nothing about _imaps, so
+    /// the source failed; it did not establish that the domain publishes no SRV records.
+    @Test func aRefusedServiceNameIsAFailureNotANo() async throws {
+        let dns = try await DNSTestServer.delayed(milliseconds: 0, [
+            "_imaps._tcp.partly.test": ["REFUSED": []], "partly.test": ["A": ["192.0.2.1"]],
+        ])
+        let result = try await resolve("a@partly.test", plugins: [SRVPlugin()], dns: dns)
+        #expect(!result.found)
+        #expect(result.reports.first { $0.plugin == "srv" }?.status == .failed)
+    }
 }
 
 /// Drives the SRV plugin's ordering through its public seam: one _imaps answer, order read back.

@@ -87,7 +87,9 @@ public struct SRVPlugin: ProviderPlugin {
             }
         }
         if incoming.isEmpty && outgoing.isEmpty {
-            if let failure = failures.first, failures.count == Self.services.count { throw failure }
+            // A service name the resolver refused or failed on is unknown, not absent: with no
+            // usable record elsewhere, "no SRV records" is not established.
+            if let failure = failures.first { throw failure }
             return .notFound("no usable SRV records under \(domain)")
         }
         var reasons: [Trust.Reason] = []
