@@ -65,13 +65,18 @@ import Testing
         #expect(others.count == 2 && others.allSatisfy { !$0.contains("alice") })
     }
 
+    /// `--batch -` with only the ISPDB source, asked at the test server.
+    static func ispdbBatch(_ server: HTTPTestServer, stdin: String) async throws -> CommandResult {
+        var arguments = ["lookup", "--batch", "-", "--no-user-providers", "--plugins", "ispdb", "--ca-file", TestCA.shared.caFile, "--ispdb-url", "https://ispdb.test/v1.1/"]
+        for mapping in server.connectTo { arguments += ["--connect-to", mapping] }
+        return try await runCommandAsync(TestPaths.autoconfBinary.path, arguments, stdin: stdin)
+    }
+
     @Test func ispdbTemplateHostnameIsExpandedPerUser() async throws {
         let server = try await HTTPTestServer.start(routes: [
             .answer("ispdb.test", "/v1.1/example.test", body: Self.config(imap: "%EMAILLOCALPART%.example.test", username: "%EMAILADDRESS%")),
         ])
-        var arguments = ["lookup", "--batch", "-", "--no-user-providers", "--plugins", "ispdb", "--ca-file", TestCA.shared.caFile, "--ispdb-url", "https://ispdb.test/v1.1/"]
-        for mapping in server.connectTo { arguments += ["--connect-to", mapping] }
-        let result = try await runCommandAsync(TestPaths.autoconfBinary.path, arguments, stdin: "alice@example.test\nbob@example.test\n")
+        let result = try await Self.ispdbBatch(server, stdin: "alice@example.test\nbob@example.test\n")
         #expect(result.status == 0, "\(result.stderr)")
         let hosts = Self.lines(result.stdout).map { ($0["incoming"] as? [String: Any])?["host"] as? String }
         #expect(hosts == ["alice.example.test", "bob.example.test"])
@@ -81,9 +86,7 @@ import Testing
         let server = try await HTTPTestServer.start(routes: [
             .answer("ispdb.test", "/v1.1/example.test", body: Self.config(imap: "imap.example.test", username: "%EMAILADDRESS%")),
         ])
-        var arguments = ["lookup", "--batch", "-", "--no-user-providers", "--plugins", "ispdb", "--ca-file", TestCA.shared.caFile, "--ispdb-url", "https://ispdb.test/v1.1/"]
-        for mapping in server.connectTo { arguments += ["--connect-to", mapping] }
-        let result = try await runCommandAsync(TestPaths.autoconfBinary.path, arguments, stdin: "alice@example.test\nbob@example.test\ncarol@example.test\n")
+        let result = try await Self.ispdbBatch(server, stdin: "alice@example.test\nbob@example.test\ncarol@example.test\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.lines(result.stdout).map(Self.username) == ["alice@example.test", "bob@example.test", "carol@example.test"])
         #expect(server.requests().filter { $0.path == "/v1.1/example.test" }.count == 1)
