@@ -22,7 +22,7 @@ struct AutoconfCommand: AsyncParsableCommand {
             3 network failure, 4 internal error, 5 login failed (verify, lookup --verify).
             """,
         version: AutoconfVersion.string,
-        subcommands: [Lookup.self, Verify.self, Providers.self, Plugins.self, Publish.self],
+        subcommands: [Lookup.self, Verify.self, Providers.self, Plugins.self, Publish.self, Check.self],
         defaultSubcommand: nil
     )
 }

@@ -139,7 +139,8 @@ public struct DomainAudit: Sendable {
             guard let report = reports[plugin] else { continue }
             switch report.status {
             case .notFound: add(.warning, message, fix)
-            case .failed, .timedOut: add(.problem, "\(plugin) failed: \(report.failure?.message ?? report.status.rawValue)", fix)
+            case .failed, .timedOut:
+                add(.problem, "\(plugin) failed: \(report.failure?.message ?? report.status.rawValue)", "check what is published (autoconf lookup -v --plugins \(plugin)); to start over: \(fix)")
             default: break
             }
         }
