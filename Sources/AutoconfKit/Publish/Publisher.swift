@@ -49,9 +49,12 @@ public struct Publisher: Sendable {
     }
 
     public let published: PublishedDomains
+    /// Signs mobileconfig profiles when set (`--sign-cert`/`--sign-key`).
+    public let profileSigner: ProfileSigner?
 
-    public init(_ published: PublishedDomains) {
+    public init(_ published: PublishedDomains, profileSigner: ProfileSigner? = nil) {
         self.published = published
+        self.profileSigner = profileSigner
     }
 
     /// Which publishing endpoint a path is, or nil for a path that is not the publisher's.
@@ -179,6 +182,11 @@ public struct Publisher: Sendable {
         let settings = Placeholders(email: email).expand(entry.configuration)
         do {
             let file = try ExportFormat.mobileconfig.export(settings, email: email)[0]
+            var body = Array(file.contents.utf8)
+            if let profileSigner {
+                guard let signed = profileSigner.sign(body) else { return .text(503, "the profile could not be signed") }
+                body = signed
+            }
             return PublishResponse(
                 status: 200,
                 headers: [
@@ -186,7 +194,7 @@ public struct Publisher: Sendable {
                     "Content-Disposition": "attachment; filename=\"\(file.suggestedPath)\"",
                     "Cache-Control": "no-store",
                 ],
-                body: Array(file.contents.utf8))
+                body: body)
         } catch {
             return .text(404, "no Apple Mail profile can be made for this domain: \(error.problem)")
         }

@@ -193,3 +193,57 @@ import Testing
         #expect(notes.contains { $0.contains("--publisher") })
     }
 }
+
+/// Signed profiles, checked by OpenSSL's own `cms -verify` against the suite's CA.
+@Suite struct ProfileSignerTests {
+    @Test func signedProfilesVerifyAndCarryTheProfile() throws {
+        let pair = try TestCA.shared.issue(["profiles.pub.test"])
+        let signer = try ProfileSigner(certificateFile: pair.certificate, keyFile: pair.key)
+        let publisher = Publisher(try PublishedDomains(directories: [try PublisherTests.directory(["pub.test.xml": PublisherTests.imapAndSMTP])]), profileSigner: signer)
+        let unsigned = try #require(try PublisherTests.publisher().respond(PublishRequest(method: "GET", host: "pub.test", path: "/mobileconfig", query: ["emailaddress": "alice@pub.test"])))
+        let response = try #require(publisher.respond(PublishRequest(method: "GET", host: "pub.test", path: "/mobileconfig", query: ["emailaddress": "alice@pub.test"])))
+        #expect(response.status == 200)
+        #expect(response.body.first == 0x30, "DER starts with a SEQUENCE")
+        let directory = TestPaths.temporaryDirectory("signed-profile")
+        let signed = directory.appendingPathComponent("signed.der"), content = directory.appendingPathComponent("content.xml")
+        try Data(response.body).write(to: signed)
+        let verify = try runCommand("/usr/bin/openssl", ["cms", "-verify", "-inform", "DER", "-in", signed.path, "-CAfile", TestCA.shared.caFile,
+                                                         "-purpose", "any", "-out", content.path])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        let verified = try Data(contentsOf: content)
+        // UUIDs differ per answer: compare the profiles without them.
+        func withoutUUIDs(_ data: Data) -> String {
+            String(decoding: data, as: UTF8.self).split(separator: "\n").filter { !$0.contains("-") || !$0.contains("<string>") }.joined(separator: "\n")
+        }
+        #expect(withoutUUIDs(verified) == withoutUUIDs(Data(unsigned.body)))
+        let plist = try #require(try PropertyListSerialization.propertyList(from: verified, format: nil) as? [String: Any])
+        #expect(plist["PayloadType"] as? String == "Configuration")
+        // Signed by another CA: OpenSSL refuses it against ours.
+        let rogue = try TestCA.rogue.issue(["profiles.pub.test"])
+        let rogueSigned = try #require(try ProfileSigner(certificateFile: rogue.certificate, keyFile: rogue.key).sign(unsigned.body))
+        try Data(rogueSigned).write(to: signed)
+        let refused = try runCommand("/usr/bin/openssl", ["cms", "-verify", "-inform", "DER", "-in", signed.path, "-CAfile", TestCA.shared.caFile, "-purpose", "any", "-out", content.path])
+        #expect(refused.status != 0)
+    }
+
+    @Test func badSigningFilesAreOneLineErrors() throws {
+        let pair = try TestCA.shared.issue(["profiles.pub.test"])
+        let other = try TestCA.shared.issue(["other.pub.test"])
+        let cases: [(String, String, String)] = [
+            ("/nonexistent/cert.pem", pair.key, "cannot read the file"),
+            (pair.certificate, "/nonexistent/key.pem", "cannot read the file"),
+            (pair.key, pair.key, "no PEM certificate"),
+            (pair.certificate, pair.certificate, "no unencrypted PEM private key"),
+            (pair.certificate, other.key, "is not the key of the certificate"),
+        ]
+        for (certificate, key, message) in cases {
+            do {
+                _ = try ProfileSigner(certificateFile: certificate, keyFile: key)
+                Issue.record("accepted \(certificate) \(key)")
+            } catch {
+                #expect(error.description.contains(message), "\(error.description)")
+                #expect(!error.description.contains("\n"))
+            }
+        }
+    }
+}
