@@ -47,7 +47,8 @@ public struct DomainAudit: Sendable {
 
     /// Runs every family's lookup at once with `options` (its network settings: DNS servers, CA
     /// file, address mappings, timeout); plugins, HTTPS-only and the cache are the family's.
-    public static func run(_ email: EmailAddress, options: AutoconfOptions, families: [ClientFamily] = ClientFamily.all) async -> DomainAudit {
+    /// `checksServers`: also connect to every mail server found (TLS, STARTTLS, certificates).
+    public static func run(_ email: EmailAddress, options: AutoconfOptions, families: [ClientFamily] = ClientFamily.all, checksServers: Bool = true) async -> DomainAudit {
         let rows = await withTaskGroup(of: (Int, Row).self) { group in
             for (index, family) in families.enumerated() {
                 var familyOptions = options
@@ -73,7 +74,13 @@ public struct DomainAudit: Sendable {
             for await row in group { rows.append(row) }
             return rows.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return DomainAudit(email: email, rows: rows, findings: findings(rows, domain: email.domain))
+        var findings = findings(rows, domain: email.domain)
+        if checksServers {
+            for finding in await MailServerAudit.findings(for: rows.compactMap { $0.result.best?.configuration }, options: options) where !findings.contains(finding) {
+                findings.append(finding)
+            }
+        }
+        return DomainAudit(email: email, rows: rows, findings: findings)
     }
 
     static func findings(_ rows: [Row], domain: String) -> [Finding] {
