@@ -32,7 +32,7 @@ public enum BuiltInPlugins {
         // openssl.cnf costs a lookup that bundled files answer a few milliseconds for nothing.
         // A client that cannot be built (unreadable --ca-file) was already reported by
         // `AutoconfOptions.problem()`.
-        let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers, trustsAD: options.trustResolverAD))
+        let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers, trustsAD: options.trustResolverAD, trustAnchor: options.trustAnchor))
         services[DNSResolverKey.self] = resolver
         let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
         let http = LazyHTTPClient(configuration: options.httpConfiguration)
