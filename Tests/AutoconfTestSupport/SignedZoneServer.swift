@@ -21,12 +21,14 @@ public final class SignedZoneServer: @unchecked Sendable {
 
     /// `records`: master-file lines, names relative to `origin` (SOA, NS and `ns1` are added), e.g.
     /// `_imaps._tcp IN SRV 0 1 993 imap`. `tamper`: an owner name whose signatures are corrupted
-    /// after signing (validation of its RRsets fails: bogus).
-    public static func start(origin: String, records: [String], tamper: String? = nil) async throws -> SignedZoneServer {
+    /// after signing (validation of its RRsets fails: bogus). `unsignedChild`: a label whose
+    /// subdomain is delegated without DS and served unsigned with the same records (an insecure
+    /// delegation: a real unsigned domain under a signed parent).
+    public static func start(origin: String, records: [String], tamper: String? = nil, unsignedChild: String? = nil) async throws -> SignedZoneServer {
         try await offThePool {
             let file = TestPaths.temporaryDirectory("zone").appendingPathComponent("records")
             try (records.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-            let arguments = [origin, file.path] + (tamper.map { ["--tamper", $0] } ?? [])
+            let arguments = [origin, file.path] + (tamper.map { ["--tamper", $0] } ?? []) + (unsignedChild.map { ["--unsigned-child", $0] } ?? [])
             return SignedZoneServer(try .python("nsd_server.py", arguments), origin: origin)
         }
     }

@@ -3,11 +3,14 @@
 ldns-keygen (ldnsutils), signs it with ldns-signzone and serves it with nsd (Debian's nsd) on
 127.0.0.1 (UDP and TCP) on a free port. Stdlib only.
 
-usage: nsd_server.py ORIGIN ZONE_FILE [--tamper OWNER]
+usage: nsd_server.py ORIGIN ZONE_FILE [--tamper OWNER] [--unsigned-child LABEL]
 
 ZONE_FILE holds the zone's records in master-file syntax (relative names are under ORIGIN); SOA
 and NS records are added. --tamper OWNER flips a byte in the signature of every RRset at OWNER
 after signing (the zone still loads, validation of those RRsets fails: bogus).
+--unsigned-child LABEL delegates LABEL.ORIGIN (NS, no DS: an insecure delegation, proven by the
+signed NSEC chain) and serves it, unsigned, with the same records: a real unsigned domain under a
+signed parent.
 
 Prints `READY {"port": N, "anchor": "...", "wrongAnchor": "..."}`: `anchor` is a trust-anchor
 file (unbound's trust-anchor-file format) holding the zone's DS record; `wrongAnchor` holds the DS
@@ -71,12 +74,21 @@ def main():
         tamper_owner = sys.argv[sys.argv.index("--tamper") + 1].rstrip(".") + "."
         if not tamper_owner.lower().endswith(origin.lower()):
             tamper_owner += origin
+    child = None
+    if "--unsigned-child" in sys.argv:
+        child = sys.argv[sys.argv.index("--unsigned-child") + 1].strip(".") + "." + origin
     directory = tempfile.mkdtemp(prefix="nsd-")
     zone = os.path.join(directory, "zone")
     with open(zone, "w") as f:
         f.write(f"$ORIGIN {origin}\n$TTL 300\n"
                 f"@ IN SOA ns1.{origin} hostmaster.{origin} 1 3600 600 86400 300\n"
-                f"@ IN NS ns1.{origin}\nns1 IN A 127.0.0.1\n" + records + "\n")
+                f"@ IN NS ns1.{origin}\nns1 IN A 127.0.0.1\n" + records + "\n"
+                + (f"{child} IN NS ns1.{origin}\n" if child else ""))
+    if child:
+        with open(os.path.join(directory, "child"), "w") as f:
+            f.write(f"$ORIGIN {child}\n$TTL 300\n"
+                    f"@ IN SOA ns1.{origin} hostmaster.{origin} 1 3600 600 86400 300\n"
+                    f"@ IN NS ns1.{origin}\n" + records + "\n")
     zsk = keygen(directory, origin, ksk=False)
     ksk = keygen(directory, origin, ksk=True)
     other = keygen(directory, origin, ksk=True)
@@ -116,7 +128,10 @@ remote-control:
 zone:
   name: "{origin}"
   zonefile: "{zone}.signed"
-""")
+""" + (f"""zone:
+  name: "{child}"
+  zonefile: "{directory}/child"
+""" if child else ""))
         child = subprocess.Popen(["nsd", "-d", "-c", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 5
         while time.time() < deadline and child.poll() is None:

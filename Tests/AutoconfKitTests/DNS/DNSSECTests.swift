@@ -38,6 +38,19 @@ import Testing
         #expect(!srv.authenticated)
     }
 
+    /// Most domains are unsigned under a signed parent: the parent's signed NSEC proves the
+    /// delegation has no DS, so the answer is insecure (usable, not trusted), never bogus.
+    @Test func anUnsignedDomainUnderASignedParentIsInsecure() async throws {
+        let zone = try await SignedZoneServer.start(origin: "signed.test", records: Self.records, unsignedChild: "plain")
+        let dns = Self.resolver(zone, anchor: .file(zone.anchor))
+        let srv = try await dns.srv("_imaps._tcp.plain.signed.test")
+        #expect(srv.validation == .insecure)
+        #expect(srv.records.first?.target == "imap.provider.test")
+        #expect(try await dns.srv("_imaps._tcp.signed.test").validation == .validated)
+        let result = try await resolve("a@plain.signed.test", plugins: [SRVPlugin()], dnsServer: zone.address, trustAnchor: .file(zone.anchor))
+        #expect(result.best?.trust == .confirm(.unsignedDNS, .crossDomain))
+    }
+
     @Test func aWrongAnchorIsBogusNeverInsecure() async throws {
         let zone = try await SignedZoneServer.start(origin: "signed.test", records: Self.records)
         let dns = Self.resolver(zone, anchor: .file(zone.wrongAnchor))
