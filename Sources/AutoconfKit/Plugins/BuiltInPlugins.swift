@@ -36,7 +36,8 @@ public enum BuiltInPlugins {
         services[DNSResolverKey.self] = resolver
         let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
         let http = LazyHTTPClient(configuration: options.httpConfiguration)
-        services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
+        services[HTTPClientKey.self] = options.dnsServers.isEmpty
+            ? ResolveFailureCheck(inner: http, resolver: resolver) : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
         services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)
         return services
     }

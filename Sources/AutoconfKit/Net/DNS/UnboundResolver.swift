@@ -179,3 +179,33 @@ public final class UnboundResolver: DNSResolving, @unchecked Sendable {
         }
     }
 }
+
+/// The answer wrapper as the fuzz target `dns-answer` drives it: raw wire bytes through c-ares'
+/// parsers, as both resolvers hand them over, and libunbound's verdict flags through `judge`.
+@_spi(Fuzzing) public enum DNSAnswerWrapper {
+    /// Every record type's parser on `bytes`; the first byte also picks the verdict flags and rcode.
+    public static func parseAll(_ bytes: [UInt8]) -> Int {
+        let name = "fuzz.example"
+        var found = 0
+        found += (try? CaresParsers.mx(bytes, name: name).count) ?? 0
+        found += (try? CaresParsers.srv(bytes, name: name).count) ?? 0
+        found += (try? CaresParsers.txt(bytes, name: name).count) ?? 0
+        found += (try? CaresParsers.ipv4(bytes, name: name).count) ?? 0
+        found += (try? CaresParsers.ipv6(bytes, name: name).count) ?? 0
+        if let alias = try? CaresParsers.canonicalName(bytes, name: name) { found += alias == nil ? 0 : 1 }
+        if bytes.count >= 12 { _ = try? CaresResolver.check(status: 0, bytes: bytes, name: name) }
+        let flags = bytes.first ?? 0
+        let verdict = UnboundEventLoop.Answer(
+            rcode: Int32(flags & 0x0F), havedata: flags & 0x10 != 0, nxdomain: flags & 0x20 != 0, secure: flags & 0x40 != 0,
+            bogus: flags & 0x80 != 0, whyBogus: String(decoding: bytes.prefix(64), as: UTF8.self), packet: bytes)
+        do throws(DNSError) {
+            let judged = try UnboundResolver.judge(verdict, name: name)
+            // A bogus verdict is never an answer; one that is not secure never comes out validated.
+            precondition(!verdict.bogus, "a bogus answer was used")
+            precondition(judged.validation != .validated || verdict.secure, "an unvalidated answer came out validated")
+        } catch {
+            if verdict.bogus, case .bogus = error {} else if verdict.bogus { preconditionFailure("a bogus answer was not refused as bogus") }
+        }
+        return found
+    }
+}
