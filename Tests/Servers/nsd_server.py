@@ -18,19 +18,7 @@ of a key that did not sign the zone. Exits when the parent goes away or on SIGTE
 """
 import base64, json, os, random, shutil, signal, socket, struct, subprocess, sys, tempfile, time
 
-def free_port():
-    for _ in range(50):
-        port = random.randint(20000, 60000)
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            u.bind(("127.0.0.1", port)); t.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            continue
-        finally:
-            u.close(); t.close()
-    raise SystemExit("no free port")
+from dnsmasq_server import free_port  # a port free for both UDP and TCP (nsd binds both)
 
 def answers(port, origin):
     query = struct.pack(">HHHHHH", 0x1234, 0x0000, 1, 0, 0, 0)

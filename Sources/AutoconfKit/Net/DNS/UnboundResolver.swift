@@ -127,9 +127,7 @@ public final class UnboundResolver: DNSResolving, @unchecked Sendable {
 
     public func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> {
         let answer = try await query(name, type: 1)
-        let canonical = try CaresParsers.canonicalName(answer.packet, name: name)
-        let alias = canonical.map(DNSPluginSupport.normalized).flatMap { $0 == DNSPluginSupport.normalized(name) ? nil : $0 }
-        return DNSAnswer(records: alias, validation: answer.validation)
+        return DNSAnswer(records: try CaresParsers.alias(answer.packet, name: name), validation: answer.validation)
     }
 
     // MARK: - One query
@@ -142,8 +140,7 @@ public final class UnboundResolver: DNSResolving, @unchecked Sendable {
     func query(_ name: String, type: Int32) async throws(DNSError) -> Validated {
         guard let loop else { throw setupError ?? .other("the DNSSEC validator is not available") }
         guard Hostname.isValid(name) else { throw .other("'\(name.prefix(80))' is not a valid DNS name") }
-        var deadline = ContinuousClock.now.advanced(by: queryTimeout)
-        if let lookupDeadline = DNSDeadline.current { deadline = min(deadline, lookupDeadline) }
+        let deadline = DNSDeadline.clipped(queryTimeout)
         if Task.isCancelled { throw .cancelled(name) }
         let id = loop.makeID()
         let outcome = await withTaskCancellationHandler {
