@@ -32,6 +32,9 @@ let package = Package(
         // (and libcurl) use them. OpenSSLRuntime.prepare() dlopens libssl.so.3 at first use
         // (Net/Mail/OpenSSLLibrary.swift); the headers are on the default include path.
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        // Headers only as well: libunbound (with libevent, nettle, hogweed, gmp) is dlopened by the
+        // first DNS record query (Net/DNS/UnboundLibrary.swift); unbound.h is on the default path.
+        .systemLibrary(name: "CUnbound", providers: [.apt(["libunbound-dev"])]),
 
         // Build-time tool + plugin that embed Providers/*.xml into the library as Swift source,
         // so an installed binary copied anywhere still knows every bundled provider.
@@ -45,7 +48,7 @@ let package = Package(
 
         .target(
             name: "AutoconfKit",
-            dependencies: ["CLibXML2", "CLibIDN2", "CLibPSL", "CCurl", "CCares", "COpenSSL"],
+            dependencies: ["CLibXML2", "CLibIDN2", "CLibPSL", "CCurl", "CCares", "COpenSSL", "CUnbound"],
             plugins: ["EmbedProviders"]
         ),
         .executableTarget(

@@ -104,6 +104,9 @@ public struct AutoconfOptions: Sendable {
     /// Believe the AD bit of the `--dns-server` resolvers (`--trust-resolver-ad`); only allowed
     /// when every one is on loopback. Off: no DNS answer counts as DNSSEC-authenticated.
     public var trustResolverAD = false
+    /// Where DNSSEC validation starts (`--trust-anchor`): the root key from dns-root-data by
+    /// default, a file of DS/DNSKEY lines, or none (nothing validates).
+    public var trustAnchor: DNSTrustAnchor = .root
     /// A PEM bundle trusted in addition to the system roots (`--ca-file`), for HTTPS and probing.
     public var caFile: String?
     /// curl-style `HOST:PORT:ADDR[,ADDR…]` mappings (`--resolve`): connect to ADDR for HOST:PORT.
@@ -177,6 +180,10 @@ public struct AutoconfOptions: Sendable {
                 }
             }
         }
+        if trustAnchor != .root {
+            if trustResolverAD { return "--trust-anchor and --trust-resolver-ad exclude each other (with --trust-resolver-ad the resolver validates)" }
+            if let problem = trustAnchor.problem { return problem }
+        }
         for (option, url) in [("--ispdb-url", ispdbBaseURL), ("--office365-url", office365BaseURL)] {
             if let why = URLCheck.problem(url) { return "\(option): \(why)" }
             if url.contains("?") || url.contains("#") { return "\(option): the URL may not have a query or fragment" }
@@ -204,6 +211,7 @@ public struct AutoconfOptions: Sendable {
             ("providers", userProviderDirectories.map(Self.directoryStamp).joined(separator: ":")),
             ("dns-server", dnsServers.joined(separator: ",")),
             ("trust-resolver-ad", trustResolverAD ? "1" : "0"),
+            ("trust-anchor", trustAnchor.path.map(Self.fileStamp) ?? "none"),
             ("ca-file", caFile.map(Self.fileStamp) ?? ""),
             ("resolve", resolve.joined(separator: ",")),
             ("connect-to", connectTo.joined(separator: ",")),

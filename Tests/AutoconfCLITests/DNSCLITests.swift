@@ -11,7 +11,7 @@ import Testing
         let result = try await offThePool {
             try runCommand(TestPaths.autoconfBinary.path, [
                 "lookup", "a@cli.test", "--json", "--no-user-providers", "--plugins", "gmail,office365,mx,srv,probe",
-                "--dns-server", dns.address, "--ca-file", TestCA.shared.caFile,
+                "--dns-server", dns.address, "--trust-anchor", "none", "--ca-file", TestCA.shared.caFile,
                 "--connect-to", "imap.cli.test:993:127.0.0.1:\(mail.port("imaps"))",
                 "--connect-to", "smtp.cli.test:465:127.0.0.1:\(mail.port("smtps"))",
             ])
@@ -28,12 +28,12 @@ import Testing
             "srv-host=_submissions._tcp.srvcli.test,smtp.srvcli.test,465,0,1",
         ])
         let found = try await offThePool {
-            try runCommand(TestPaths.autoconfBinary.path, ["lookup", "a@srvcli.test", "--no-user-providers", "--plugins", "srv", "--dns-server", dns.address])
+            try runCommand(TestPaths.autoconfBinary.path, ["lookup", "a@srvcli.test", "--no-user-providers", "--plugins", "srv", "--dns-server", dns.address, "--trust-anchor", "none"])
         }
         #expect(found.status == 0, "\(found.stderr)")
         #expect(found.stdout.contains("imap.srvcli.test"))
         let missing = try await offThePool {
-            try runCommand(TestPaths.autoconfBinary.path, ["lookup", "a@missing.test", "--no-user-providers", "--plugins", "mx,srv", "--dns-server", dns.address])
+            try runCommand(TestPaths.autoconfBinary.path, ["lookup", "a@missing.test", "--no-user-providers", "--plugins", "mx,srv", "--dns-server", dns.address, "--trust-anchor", "none"])
         }
         #expect(missing.status == 1)
         #expect(missing.stdout == "a@missing.test: no configuration found: missing.test does not exist (DNS NXDOMAIN)\n")

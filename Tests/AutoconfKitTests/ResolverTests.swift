@@ -179,6 +179,24 @@ import Testing
         #expect(trust == Trust(level: .confirm, reasons: [.unencrypted]))
     }
 
+    /// A server the sanitizer drops is not dropped silently: the trace says which field and why.
+    @Test func droppedServersAreNamedInTheTrace() async {
+        var configuration = testConfiguration()
+        configuration.incoming.append(Server(type: .imap, hostname: "bad host.example.com", port: 993, socketType: .ssl))
+        configuration.incoming.append(Server(type: .pop3, hostname: "pop.example.com", port: 995, socketType: .ssl, username: "a\r\nX1 SELECT INBOX"))
+        configuration.outgoing.append(Server(type: .smtp, hostname: "smtp2.example.com", port: 70000, socketType: .ssl))
+        let plugin = FixedPlugin(name: "x", candidates: [Candidate(configuration: configuration, trust: .trusted, provenance: .test("x"))])
+        let notes = EventLog()
+        let result = await Resolver(plugins: [plugin]).lookup(query, observer: { event in
+            if case .note(let text) = event.kind { notes.append(text) }
+        })
+        #expect(result.best?.configuration.incoming.count == 1)
+        let text = notes.entries
+        #expect(text.contains { $0.hasPrefix("dropped incoming imap server bad host.example.com:993: hostname:") })
+        #expect(text.contains { $0.hasPrefix("dropped incoming pop3 server pop.example.com:995: username:") })
+        #expect(text.contains { $0 == "dropped outgoing smtp server smtp2.example.com:70000: port: 70000 is not 1-65535" })
+    }
+
     @Test func outerCancellationEndsTheLookup() async {
         let resolver = Resolver(plugins: [FixedPlugin(name: "hang", behaviour: .hang)], timeout: .seconds(30))
         let task = Task { await resolver.lookup(query) }

@@ -77,4 +77,5 @@ def main():
             stop()
         time.sleep(0.5)
 
-main()
+if __name__ == "__main__":
+    main()

@@ -63,6 +63,13 @@ public struct LookupCache: Sendable {
         guard let file = file(for: email.domain),
               let bytes = FileReading.contents(atPath: file.path, limit: Self.maximumFileSize)
         else { return nil }
+        return result(fromFile: bytes, for: email, fingerprint: fingerprint, realName: realName, now: now)
+    }
+
+    /// A cache file's bytes as a result for `email`, or nil (untrusted input: the fuzz target
+    /// `cache-file` feeds it).
+    @_spi(Fuzzing) public func result(fromFile bytes: [UInt8], for email: EmailAddress, fingerprint: String, realName: String? = nil, now: Date = Date()) -> LookupResult? {
+        guard bytes.count <= Self.maximumFileSize else { return nil }
         let data = Data(bytes)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970

@@ -10,10 +10,6 @@ import Foundation
 /// this way — but only answers that provably do not depend on the address (`independent`):
 /// everything else is looked up per address and never cached.
 enum AddressTemplating {
-    /// Plugins whose request carries the address (autoconfig's `?emailaddress=`, Autodiscover's
-    /// request, Autodiscover v2's path): the server may answer per user, so their answers are.
-    static let perUserPlugins: Set<String> = ["autoconfig", "autodiscover", "office365"]
-
     /// The result's candidates in placeholder form when the answer provably does not depend on
     /// the address: no candidate came from a source asked with the address, and once usernames
     /// are placeholders no text field still contains the local part (a server answering
@@ -26,7 +22,8 @@ enum AddressTemplating {
         let encodedLocal = PercentEncoding.encode(email.localPart).lowercased()
         var generalized: [Candidate] = []
         for candidate in result.candidates {
-            if perUserPlugins.contains(candidate.provenance.plugin) { return nil }
+            // Its server saw the address (each source says so in its provenance): it may answer per user.
+            if candidate.provenance.askedWithAddress { return nil }
             let general = generalize(candidate, from: email)
             if general.provenance.source.contains("%EMAILADDRESS%") || general.provenance.redirects.contains(where: { $0.contains("%EMAILADDRESS%") }) {
                 return nil

@@ -11,11 +11,18 @@ struct CandidateSanitizer: Sendable {
         self.preferredIncoming = preferredIncoming
     }
 
-    /// nil when nothing usable remains.
-    func sanitize(_ candidate: Candidate) -> Candidate? {
+    /// nil when nothing usable remains. `note` hears, for each server dropped, which field failed
+    /// and why (for the trace).
+    func sanitize(_ candidate: Candidate, note: (String) -> Void = { _ in }) -> Candidate? {
         var configuration = placeholders.expand(candidate.configuration)
-        configuration.incoming = configuration.incoming.filter(Self.isValid)
-        configuration.outgoing = configuration.outgoing.filter(Self.isValid)
+        func keep(_ server: Server, _ direction: String) -> Bool {
+            guard let problem = Self.problem(server) else { return true }
+            let name = server.hostname.map { "\($0.prefix(80))\(server.port.map { ":\($0)" } ?? "")" } ?? server.url.map { String($0.prefix(80)) } ?? "without host"
+            note("dropped \(direction) \(server.type.rawValue) server \(name): \(problem)")
+            return false
+        }
+        configuration.incoming = configuration.incoming.filter { keep($0, "incoming") }
+        configuration.outgoing = configuration.outgoing.filter { keep($0, "outgoing") }
         configuration = configuration.preferring(preferredIncoming)
         guard configuration.isUsable else { return nil }
         var result = candidate
@@ -34,16 +41,20 @@ struct CandidateSanitizer: Sendable {
     }
 
     /// Also applied to servers read back from the cache.
-    static func isValid(_ server: Server) -> Bool {
+    static func isValid(_ server: Server) -> Bool { problem(server) == nil }
+
+    /// Which field of a server fails validation, and why; nil when it is usable.
+    static func problem(_ server: Server) -> String? {
         // A username goes into LOGIN/AUTH lines: CR/LF there would inject commands.
-        if let username = server.username, !WireValue.isValid(username) { return false }
+        if let username = server.username, let why = WireValue.problem(username) { return "username: \(why)" }
         if let hostname = server.hostname {
-            guard Hostname.isValid(hostname) else { return false }
-            guard let port = server.port, (1...65535).contains(port) else { return false }
-            if server.socketType == nil { return false }
-            return true
+            if let why = Hostname.problem(hostname) { return "hostname: \(why)" }
+            guard let port = server.port else { return "port: missing" }
+            guard (1...65535).contains(port) else { return "port: \(port) is not 1-65535" }
+            if server.socketType == nil { return "socketType: missing or unknown" }
+            return nil
         }
-        if let url = server.url { return URLCheck.problem(url) == nil }
-        return false
+        if let url = server.url { return URLCheck.problem(url).map { "url: \($0)" } }
+        return "no hostname or URL"
     }
 }

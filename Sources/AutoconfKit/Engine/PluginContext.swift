@@ -27,11 +27,12 @@ public struct PluginContext: Sendable {
     /// A provenance record for this plugin, with the elapsed time filled in.
     public func provenance(
         source: String, channel: Provenance.Channel, redirects: [String] = [], registrableDomains: [String] = [],
-        tlsVerified: Bool? = nil, dnssecAuthenticated: Bool? = nil
+        tlsVerified: Bool? = nil, dnssecAuthenticated: Bool? = nil, askedWithAddress: Bool = false
     ) -> Provenance {
         Provenance(
             plugin: pluginName, source: source, channel: channel, redirects: redirects, registrableDomains: registrableDomains,
-            tlsVerified: tlsVerified, dnssecAuthenticated: dnssecAuthenticated, elapsedMilliseconds: elapsedMilliseconds)
+            tlsVerified: tlsVerified, dnssecAuthenticated: dnssecAuthenticated, askedWithAddress: askedWithAddress,
+            elapsedMilliseconds: elapsedMilliseconds)
     }
 }
 

@@ -66,6 +66,8 @@ public struct PluginFailure: Error, Sendable, Hashable, Codable, CustomStringCon
         case timeout
         /// The plugin is misconfigured (missing service, bad option).
         case configuration
+        /// DNS answers failed DNSSEC validation (forged, stripped or tampered): refused, and not a "no".
+        case dnssecBogus = "dnssec-bogus"
         case other
     }
 

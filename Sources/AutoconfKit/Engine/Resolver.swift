@@ -170,7 +170,7 @@ public struct Resolver: Sendable {
         mutating func record(_ index: Int, result: Result<PluginOutcome, any Error>, elapsed: Double, sanitizer: CandidateSanitizer, trace: (TraceEvent.Kind) -> Void) {
             switch result {
             case .success(.found(let found)):
-                let usable = found.compactMap(sanitizer.sanitize)
+                let usable = found.compactMap { sanitizer.sanitize($0, note: { trace(.note($0)) }) }
                 if usable.isEmpty {
                     let failure = PluginFailure(.invalidData, "no usable server after validation")
                     finish(index, status: .failed, failure: failure, elapsed: elapsed)

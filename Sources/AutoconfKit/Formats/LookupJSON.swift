@@ -165,7 +165,7 @@ public enum LookupJSON {
                 CandidateJSON(trust: $0.trust, provenance: ProvenanceJSON($0.provenance), configuration: ConfigurationJSON($0.configuration))
             },
             unsupported: result.unsupported,
-            error: result.found ? nil : (result.unsupported?.explanation ?? (result.failedOnNetwork ? "network failure" : result.notFoundMessage)),
+            error: result.found ? nil : (result.unsupported?.explanation ?? (result.failedOnNetwork && !result.dnssecBogus ? "network failure" : result.notFoundMessage)),
             nonexistentDomain: result.nonexistentDomain, plugins: result.reports, elapsedMs: (result.elapsedMilliseconds * 1000).rounded() / 1000,
             deadlineReached: result.deadlineReached)
     }

@@ -34,6 +34,7 @@ public struct LookupResult: Sendable, Codable {
     /// One line for a lookup that found nothing: why.
     public var notFoundMessage: String {
         if let nonexistentDomain { return "no configuration found: \(nonexistentDomain)" }
+        if dnssecBogus { return "no configuration found: DNS answers failed DNSSEC validation (bogus: forged or tampered; run with -v)" }
         return failedOnNetwork ? "no configuration found: the network was unreachable (every source failed to connect or resolve; run with -v)" : "no configuration found"
     }
 
@@ -43,6 +44,8 @@ public struct LookupResult: Sendable, Codable {
     /// network; neither does the "no" of an HTTP or probing source (a host that "does not
     /// resolve") when no DNS source got an answer (the DNS servers could not be reached).
     public var failedOnNetwork: Bool {
+        // A refused (bogus) DNS answer is no "no" either: someone is in the way.
+        if dnssecBogus { return true }
         guard !found, unsupported == nil, nonexistentDomain == nil,
               reports.contains(where: { ($0.status == .failed || $0.status == .timedOut) && $0.failure?.isNetwork == true })
         else { return false }
@@ -51,6 +54,11 @@ public struct LookupResult: Sendable, Codable {
             report.status == .notFound && !Self.offlinePlugins.contains(report.plugin)
                 && (dnsAnswered || !Self.resolutionDependentPlugins.contains(report.plugin))
         }
+    }
+
+    /// Nothing found, and some source refused DNS answers that failed DNSSEC validation.
+    public var dnssecBogus: Bool {
+        !found && unsupported == nil && nonexistentDomain == nil && reports.contains { $0.failure?.kind == .dnssecBogus }
     }
 
     /// Sources that answer without the network.

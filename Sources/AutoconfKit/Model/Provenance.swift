@@ -18,12 +18,16 @@ public struct Provenance: Sendable, Hashable, Codable {
     public var tlsVerified: Bool?
     /// Whether the DNS answers used were DNSSEC-authenticated (nil: no DNS involved).
     public var dnssecAuthenticated: Bool?
+    /// The source's request carried the email address (autoconfig's `?emailaddress=`, Autodiscover,
+    /// Autodiscover v2): its server may answer per user, so the answer is never shared with another
+    /// address (`AddressTemplating.independent`). Each source sets it for what it sends.
+    public var askedWithAddress: Bool
     /// Wall time the plugin took, in milliseconds.
     public var elapsedMilliseconds: Double
 
     public init(
         plugin: String, source: String, channel: Channel, redirects: [String] = [], registrableDomains: [String] = [],
-        tlsVerified: Bool? = nil, dnssecAuthenticated: Bool? = nil, elapsedMilliseconds: Double = 0
+        tlsVerified: Bool? = nil, dnssecAuthenticated: Bool? = nil, askedWithAddress: Bool = false, elapsedMilliseconds: Double = 0
     ) {
         self.plugin = plugin
         self.source = source
@@ -32,6 +36,7 @@ public struct Provenance: Sendable, Hashable, Codable {
         self.registrableDomains = registrableDomains
         self.tlsVerified = tlsVerified
         self.dnssecAuthenticated = dnssecAuthenticated
+        self.askedWithAddress = askedWithAddress
         self.elapsedMilliseconds = elapsedMilliseconds
     }
 }

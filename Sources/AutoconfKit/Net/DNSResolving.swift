@@ -1,5 +1,6 @@
-/// The DNS seam every DNS-based plugin uses. The c-ares resolver implements it; tests may inject
-/// their own. Answers say whether the resolver authenticated them (DNSSEC AD bit).
+/// The DNS seam every DNS-based plugin uses. UnboundResolver (records validated in-process, with
+/// addresses from c-ares) and CaresResolver implement it; tests may inject their own. Answers say
+/// whether they were DNSSEC-authenticated and how (`DNSValidation`).
 public protocol DNSResolving: Sendable {
     func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]>
     func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]>
@@ -15,12 +16,46 @@ public enum DNSResolverKey: ServiceKey {
 
 public struct DNSAnswer<Records: Sendable>: Sendable {
     public var records: Records
-    /// The resolver set the AD bit: the answer was DNSSEC-validated.
+    /// The answer is DNSSEC-authenticated: validated by autoconf, or (`--trust-resolver-ad`) by a
+    /// loopback resolver whose AD bit the user chose to believe.
     public var authenticated: Bool
+    /// How that was decided (for the trace).
+    public var validation: DNSValidation
 
+    /// An answer judged by its AD bit (true: `.resolverAD`, false: `.unchecked`).
     public init(records: Records, authenticated: Bool) {
         self.records = records
         self.authenticated = authenticated
+        self.validation = authenticated ? .resolverAD : .unchecked
+    }
+
+    public init(records: Records, validation: DNSValidation) {
+        self.records = records
+        self.validation = validation
+        self.authenticated = validation == .validated || validation == .resolverAD
+    }
+}
+
+/// How an answer's DNSSEC status was established. A bogus answer is no answer: it is thrown as
+/// `DNSError.bogus`.
+public enum DNSValidation: String, Sendable, Hashable, Codable {
+    /// autoconf validated the chain of signatures from its trust anchor (libunbound).
+    case validated
+    /// autoconf established that no chain of trust covers the name (an unsigned zone, or no anchor).
+    case insecure
+    /// A loopback resolver set the AD bit and `--trust-resolver-ad` believes it.
+    case resolverAD = "resolver-ad"
+    /// Nobody validated it (a resolver's AD bit, if any, is not believed).
+    case unchecked
+
+    /// For the trace: `validated`, `insecure`, …
+    public var traceText: String {
+        switch self {
+        case .validated: "DNSSEC validated"
+        case .insecure: "insecure (unsigned, not DNSSEC-protected)"
+        case .resolverAD: "authenticated by the resolver's AD bit (--trust-resolver-ad)"
+        case .unchecked: "not DNSSEC-validated"
+        }
     }
 }
 
@@ -56,6 +91,9 @@ public enum DNSError: Error, Sendable, Hashable, CustomStringConvertible {
     case timeout(String)
     /// The asking task was cancelled (the lookup is over); not a statement about the name.
     case cancelled(String)
+    /// DNSSEC validation failed (forged, stripped or tampered signatures, or a wrong anchor): the
+    /// records are refused. The name and libunbound's reason.
+    case bogus(String, String)
     case other(String)
 
     public var description: String {
@@ -65,6 +103,7 @@ public enum DNSError: Error, Sendable, Hashable, CustomStringConvertible {
         case .servfail(let name): "\(name): the DNS server failed"
         case .timeout(let name): "\(name): DNS timed out"
         case .cancelled(let name): "\(name): DNS query cancelled"
+        case .bogus(let name, let why): "\(name): DNSSEC bogus, answer refused (\(why))"
         case .other(let what): "DNS error: \(what)"
         }
     }

@@ -32,11 +32,12 @@ public enum BuiltInPlugins {
         // openssl.cnf costs a lookup that bundled files answer a few milliseconds for nothing.
         // A client that cannot be built (unreadable --ca-file) was already reported by
         // `AutoconfOptions.problem()`.
-        let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers, trustsAD: options.trustResolverAD))
+        let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers, trustsAD: options.trustResolverAD, trustAnchor: options.trustAnchor))
         services[DNSResolverKey.self] = resolver
         let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
         let http = LazyHTTPClient(configuration: options.httpConfiguration)
-        services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
+        services[HTTPClientKey.self] = options.dnsServers.isEmpty
+            ? ResolveFailureCheck(inner: http, resolver: resolver) : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
         services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)
         return services
     }

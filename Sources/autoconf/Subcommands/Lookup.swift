@@ -80,6 +80,9 @@ struct Lookup: AsyncParsableCommand {
     @Flag(name: .customLong("trust-resolver-ad"), help: "Believe the DNSSEC AD bit of the --dns-server resolvers (loopback addresses only: run a validating resolver on this machine).")
     var trustResolverAD = false
 
+    @Option(name: .customLong("trust-anchor"), help: ArgumentHelp("Validate DNSSEC from the DS/DNSKEY records in this file instead of the root key (dns-root-data); 'none': validate nothing.", valueName: "file"))
+    var trustAnchor: String?
+
     @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file (enterprise roots).", valueName: "path"))
     var caFile: String?
 
@@ -195,6 +198,7 @@ struct Lookup: AsyncParsableCommand {
         options.realName = realName
         options.dnsServers = dnsServers
         options.trustResolverAD = trustResolverAD
+        if let trustAnchor { options.trustAnchor = DNSTrustAnchor(argument: trustAnchor) }
         options = httpOptions(options)
         // One line, exit 2 (a ValidationError would add the usage text).
         if let problem = options.problem() { throw BadInput(problem) }
@@ -254,7 +258,8 @@ struct Lookup: AsyncParsableCommand {
         if result.found { return }
         if result.unsupported == nil && format != .text {
             printError(result.nonexistentDomain.map { "no configuration found for \(result.email.address): \($0)" }
-                ?? (result.failedOnNetwork ? "no configuration found for \(result.email.address): the network was unreachable (every source failed to connect or resolve)"
+                ?? (result.dnssecBogus ? "no configuration found for \(result.email.address): DNS answers failed DNSSEC validation (bogus)"
+                    : result.failedOnNetwork ? "no configuration found for \(result.email.address): the network was unreachable (every source failed to connect or resolve)"
                     : "no configuration found for \(result.email.address)"))
         } else if let unsupported = result.unsupported, format != .text && format != .json {
             printError(unsupported.explanation)

@@ -39,7 +39,25 @@ import Testing
     }
 
     @Test func higherRankedSourceWinsAtEqualTrust() async throws {
-        // Both SRV (outside the domain: confirm) and probe (confirm) answer; SRV ranks higher.
+        // Both SRV (outside the email domain, inside its registrable domain: confirm) and probe
+        // (confirm) answer; SRV ranks higher.
+        let mail = try await MailTestServer.start([.init("imaps", "imap", .implicit), .init("smtps", "smtp", .implicit)], names: ["imap.sub.both.test", "smtp.sub.both.test"])
+        let dns = try await DNSTestServer.dnsmasq([
+            "srv-host=_imaps._tcp.sub.both.test,imap.both.test,993,0,1",
+            "srv-host=_submissions._tcp.sub.both.test,smtp.both.test,465,0,1",
+        ])
+        let result = try await resolve("a@sub.both.test", plugins: Self.dnsPlugins, dns: dns, connectTo: [
+            "imap.sub.both.test:993:127.0.0.1:\(mail.port("imaps"))", "smtp.sub.both.test:465:127.0.0.1:\(mail.port("smtps"))",
+        ])
+        #expect(result.best?.provenance.plugin == "srv")
+        #expect(result.best?.trust == .confirm(.unsignedDNS))
+        #expect(result.incomingHost == "imap.both.test")
+    }
+
+    /// An unsigned SRV record naming another registrable domain is cross-domain, and ranks below a
+    /// probe that found working servers under the domain's own names with validated certificates:
+    /// anyone on the path can forge the record, while the probe's certificates prove who answered.
+    @Test func aProbeOfTheDomainsOwnHostsOutranksAnUnsignedCrossDomainSRV() async throws {
         let mail = try await MailTestServer.start([.init("imaps", "imap", .implicit), .init("smtps", "smtp", .implicit)], names: ["imap.both.test", "smtp.both.test"])
         let dns = try await DNSTestServer.dnsmasq([
             "srv-host=_imaps._tcp.both.test,imap.elsewhere.test,993,0,1",
@@ -48,7 +66,9 @@ import Testing
         let result = try await resolve("a@both.test", plugins: Self.dnsPlugins, dns: dns, connectTo: [
             "imap.both.test:993:127.0.0.1:\(mail.port("imaps"))", "smtp.both.test:465:127.0.0.1:\(mail.port("smtps"))",
         ])
-        #expect(result.best?.provenance.plugin == "srv")
-        #expect(result.incomingHost == "imap.elsewhere.test")
+        #expect(result.best?.provenance.plugin == "probe")
+        #expect(result.incomingHost == "imap.both.test")
+        let srv = try #require(result.candidates.first { $0.provenance.plugin == "srv" })
+        #expect(srv.trust == .confirm(.unsignedDNS, .crossDomain))
     }
 }

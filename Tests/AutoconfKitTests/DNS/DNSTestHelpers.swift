@@ -5,11 +5,25 @@ import Foundation
 /// Runs the real Resolver with the given plugins and real services pointed at test servers.
 func resolve(
     _ address: String, plugins: [any ProviderPlugin], dns: DNSTestServer, http: (any HTTPFetching)? = nil,
-    caFile: String? = nil, connectTo: [String] = [], timeout: Duration = .seconds(8), trustResolverAD: Bool = false
+    caFile: String? = nil, connectTo: [String] = [], timeout: Duration = .seconds(8), trustResolverAD: Bool = false,
+    trustAnchor: DNSTrustAnchor = .none
+) async throws -> LookupResult {
+    try await resolve(address, plugins: plugins, dnsServer: dns.address, http: http, caFile: caFile, connectTo: connectTo,
+                      timeout: timeout, trustResolverAD: trustResolverAD, trustAnchor: trustAnchor)
+}
+
+/// The same against any DNS server address (the signed zone's nsd, for one).
+func resolve(
+    _ address: String, plugins: [any ProviderPlugin], dnsServer: String, http: (any HTTPFetching)? = nil,
+    caFile: String? = nil, connectTo: [String] = [], timeout: Duration = .seconds(8), trustResolverAD: Bool = false,
+    trustAnchor: DNSTrustAnchor = .none
 ) async throws -> LookupResult {
     var options = AutoconfOptions(readsUserDirectory: false)
-    options.dnsServers = [dns.address]
+    options.dnsServers = [dnsServer]
     options.trustResolverAD = trustResolverAD
+    // dnsmasq's and the stub's .test zones are unsigned and answer no root DNSKEY: without an
+    // anchor they are insecure; with the root anchor they would be bogus (DNSSECTests covers that).
+    options.trustAnchor = trustAnchor
     // TestCA.shared is made on first use with openssl: never block a cooperative thread on it.
     options.caFile = try await offThePool { caFile ?? TestCA.shared.caFile }
     options.connectTo = connectTo

@@ -21,7 +21,7 @@ import Testing
         ])
         let result = try await resolve("a@workspace.test", plugins: [GmailPlugin()], dns: dns)
         #expect(result.incomingHost == "imap.gmail.com")
-        #expect(result.best?.trust == .confirm(.unsignedDNS, .heuristic))
+        #expect(result.best?.trust == .confirm(.unsignedDNS, .heuristic, .crossDomain))
         #expect(result.best?.provenance.channel == .dns)
         #expect(result.best?.provenance.dnssecAuthenticated == false)
         #expect(result.best?.configuration.oauth2?.scope == "https://mail.google.com/")
@@ -66,7 +66,8 @@ import Testing
         #expect(result.best?.configuration.incoming.contains { $0.type == .ews && $0.url == "https://outlook.office365.com/EWS/Exchange.asmx" } == true)
         #expect(result.best?.configuration.incoming.contains { $0.type == .graph } == true)
         #expect(result.best?.configuration.oauth2?.scope?.contains("EWS.AccessAsUser.All") == true)
-        #expect(result.best?.trust == .confirm(.unsignedDNS, .heuristic))
+        // outlook.com is another registrable domain than contoso.test: unsigned, that is cross-domain.
+        #expect(result.best?.trust == .confirm(.unsignedDNS, .heuristic, .crossDomain))
 
         #expect(!(try await resolve("a@bad.test", plugins: [Office365Plugin()], dns: dns)).found)
         #expect(!(try await resolve("a@fabrikam.test", plugins: [Office365Plugin()], dns: dns)).found)
@@ -99,8 +100,10 @@ import Testing
         // autoconfig of %MXBASEDOMAIN% (step 3.2) ranks above the ISPDB (3.3).
         #expect(result.incomingHost == "imap.hoster.test")
         #expect(result.candidates.map(\.configuration.incoming.first?.hostname) == ["imap.hoster.test", "imap.mail.hoster.test"])
-        #expect(result.best?.trust == .confirm(.unsignedDNS))
+        #expect(result.best?.trust == .confirm(.unsignedDNS, .crossDomain))
         #expect(result.best?.provenance.dnssecAuthenticated == false)
+        // The hoster's autoconfig was asked with the address (per user); its ISPDB entry was not.
+        #expect(result.candidates.map(\.provenance.askedWithAddress) == [true, false])
 
         // The MX inside the email domain adds nothing to ask.
         let own = TableHTTP([:])

@@ -63,6 +63,41 @@ import Testing
         #expect(best.provenance.dnssecAuthenticated == false)
     }
 
+    /// Every `_autodiscover._tcp` target in RFC 2782 order: the first (priority 0) refuses
+    /// connections, so the next one (priority 10) is asked.
+    @Test func srvSlotFallsBackToTheNextTargetWhenOneIsDead() async throws {
+        let server = try await HTTPTestServer.start(routes: [.answer("exchange.hoster.test", autodiscoverPath, method: "POST", body: Self.settings)])
+        let dns = FakeDNS(srvRecords: ["_autodiscover._tcp.example.test": [
+            SRVRecord(priority: 10, weight: 0, port: 443, target: "exchange.hoster.test."),
+            SRVRecord(priority: 0, weight: 0, port: 444, target: "dead.hoster.test."),
+        ]])
+        var options = server.options(plugins: ["autodiscover"])
+        options.connectTo.append("dead.hoster.test:444:127.0.0.1:1")  // nothing listens on port 1: refused
+        let autoconf = Autoconf(options: options)
+        let services = BuiltInPlugins.services(options: options).with(DNSResolverKey.self, dns)
+        let notes = EventLog()
+        let result = await (try autoconf.resolver()).lookup(LookupQuery(email: try EmailAddress("alice@example.test")), services: services) { event in
+            notes.append(event.description)
+        }
+        let best = try #require(result.best)
+        #expect(best.provenance.source == "https://exchange.hoster.test/autodiscover/autodiscover.xml")
+        #expect(best.trust.reasons.contains(.crossDomain))
+        let tried = notes.entries.filter { $0.contains("trying POST https://dead.hoster.test:444/") || $0.contains("trying POST https://exchange.hoster.test/") }
+        #expect(tried.count == 2)
+        #expect(tried.first?.contains("dead.hoster.test") == true)
+    }
+
+    /// A validated SRV answer may name another registrable domain: it is not cross-domain.
+    @Test func aValidatedSRVTargetIsNotCrossDomain() async throws {
+        let server = try await HTTPTestServer.start(routes: [.answer("exchange.hoster.test", autodiscoverPath, method: "POST", body: Self.settings)])
+        let dns = FakeDNS(srvRecords: ["_autodiscover._tcp.example.test": [SRVRecord(priority: 0, weight: 0, port: 443, target: "exchange.hoster.test.")]],
+                          authenticated: true)
+        let result = try await lookup(server, plugins: ["autodiscover"], dns: dns)
+        let best = try #require(result.best)
+        #expect(!best.trust.reasons.contains(.unsignedDNS))
+        #expect(best.provenance.dnssecAuthenticated == true)
+    }
+
     @Test func redirectAddrIsFollowedAsCrossDomainWithTheNewLogin() async throws {
         let server = try await HTTPTestServer.start(routes: [
             .answer("example.test", autodiscoverPath, method: "POST", body: TestDocuments.autodiscoverRedirect(action: "redirectAddr", target: "bob@other.test")),

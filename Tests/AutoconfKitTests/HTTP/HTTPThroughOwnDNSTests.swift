@@ -60,3 +60,24 @@ import Testing
         #expect(result.best == nil)
     }
 }
+
+/// libcurl's "could not resolve host" is checked with c-ares: a real NXDOMAIN stays "not found",
+/// a resolver that does not answer makes it a network failure.
+@Suite struct ResolveFailureCheckTests {
+    struct Unresolvable: HTTPFetching {
+        func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse { throw .resolve("Could not resolve host") }
+    }
+
+    @Test func nxdomainStaysAbsentAndASilentResolverIsANetworkFailure() async throws {
+        let dns = try await DNSTestServer.dnsmasq([])
+        let answered = ResolveFailureCheck(inner: Unresolvable(), resolver: CaresResolver(servers: [dns.address]))
+        await #expect(throws: HTTPError.resolve("Could not resolve host")) {
+            try await answered.fetch(HTTPRequest(url: "https://autoconfig.missing.test/mail/config-v1.1.xml"))
+        }
+        let silent = try await DNSTestServer.silent()
+        let unanswered = ResolveFailureCheck(inner: Unresolvable(), resolver: CaresResolver(servers: [silent.address], queryTimeout: .milliseconds(300)))
+        await #expect { try await unanswered.fetch(HTTPRequest(url: "https://autoconfig.missing.test/mail/config-v1.1.xml")) } throws: { error in
+            if case HTTPError.timeout = error { true } else { false }
+        }
+    }
+}

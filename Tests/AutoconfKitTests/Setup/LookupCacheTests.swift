@@ -11,11 +11,14 @@ import Testing
         let log: EventLog
         let trust: Trust
         var perUser = false
+        /// Asked with the address by some other means than the URL (a request body, a header):
+        /// only the provenance flag says so.
+        var askedWithAddress = false
         func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
             log.append(query.email.address)
             var configuration = testConfiguration("mail.cached.test", domain: "cached.test")
             configuration.incoming[0].username = "%EMAILADDRESS%"
-            return .found([Candidate(configuration: configuration, trust: trust, provenance: context.provenance(source: perUser ? "https://autoconfig.cached.test/mail/config-v1.1.xml?emailaddress=%EMAILADDRESS%" : "https://ispdb.test/v1.1/cached.test", channel: .https))])
+            return .found([Candidate(configuration: configuration, trust: trust, provenance: context.provenance(source: perUser ? "https://autoconfig.cached.test/mail/config-v1.1.xml?emailaddress=%EMAILADDRESS%" : "https://ispdb.test/v1.1/cached.test", channel: .https, askedWithAddress: askedWithAddress))])
         }
     }
 
@@ -32,6 +35,19 @@ import Testing
         let second = try await autoconf(directory, log: log, perUser: true).lookup("ben@cached.test")
         #expect(log.entries == ["ann@cached.test", "ben@cached.test"])
         #expect(second.best?.provenance.channel == .https)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("cached.test.json").path))
+    }
+
+    /// The engine knows no plugin by name: a source that says it was asked with the address (here
+    /// in its request body, invisible in the URL) is per user, whatever it is called.
+    @Test func theAskedWithTheAddressFlagMakesAnAnswerPerUser() async throws {
+        let directory = TestPaths.temporaryDirectory("cache")
+        let log = EventLog()
+        let options = AutoconfOptions(plugins: ["counting"], readsUserDirectory: false, cache: .use, cacheDirectory: directory.path)
+        for address in ["ann@cached.test", "ben@cached.test"] {
+            _ = try await Autoconf(options: options, additionalPlugins: [CountingPlugin(log: log, trust: .confirm(.plainHTTP), askedWithAddress: true)]).lookup(address)
+        }
+        #expect(log.entries == ["ann@cached.test", "ben@cached.test"])
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("cached.test.json").path))
     }
 

@@ -86,6 +86,13 @@ enum CaresParsers {
     }
 
     /// The name at the end of the CNAME chain of an A answer (c-ares' hostent h_name).
+    /// The canonical name `name` is an alias for, normalized (lowercase, no trailing dot); nil
+    /// when it is no alias.
+    static func alias(_ bytes: [UInt8], name: String) throws(DNSError) -> String? {
+        let normalized = { (text: String) in (text.hasSuffix(".") ? String(text.dropLast()) : text).lowercased() }
+        return try canonicalName(bytes, name: name).map(normalized).flatMap { $0 == normalized(name) ? nil : $0 }
+    }
+
     static func canonicalName(_ bytes: [UInt8], name: String) throws(DNSError) -> String? {
         var host: UnsafeMutablePointer<hostent>?
         let rc = bytes.withUnsafeBufferPointer { ares_parse_a_reply($0.baseAddress, Int32($0.count), &host, nil, nil) }

@@ -89,9 +89,7 @@ public final class CaresResolver: DNSResolving, @unchecked Sendable {
     /// query's answer with c-ares' parser, which follows the CNAME chain.
     public func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> {
         let response = try await query(name, type: ns_t_a)
-        let canonical = try CaresParsers.canonicalName(response.bytes, name: name)
-        let normalized = { (text: String) in (text.hasSuffix(".") ? String(text.dropLast()) : text).lowercased() }
-        let alias = canonical.map(normalized).flatMap { $0 == normalized(name) ? nil : $0 }
+        let alias = try CaresParsers.alias(response.bytes, name: name)
         return DNSAnswer(records: alias, authenticated: response.authenticated)
     }
 
@@ -106,8 +104,7 @@ public final class CaresResolver: DNSResolving, @unchecked Sendable {
         guard let loop else { throw setupError ?? .other("the DNS resolver is not available") }
         guard Hostname.isValid(name) else { throw .other("'\(name.prefix(80))' is not a valid DNS name") }
         let query = try Self.makeQuery(name, type: Int32(type.rawValue))
-        var deadline = ContinuousClock.now.advanced(by: queryTimeout)
-        if let lookupDeadline = DNSDeadline.current { deadline = min(deadline, lookupDeadline) }
+        let deadline = DNSDeadline.clipped(queryTimeout)
         if Task.isCancelled { throw .cancelled(name) }
         let id = loop.makeID()
         let outcome = await withTaskCancellationHandler {

@@ -8,4 +8,10 @@
 /// ```
 public enum DNSDeadline {
     @TaskLocal public static var current: ContinuousClock.Instant?
+
+    /// When a query started now with `timeout` must end: the timeout, clipped to `current`.
+    static func clipped(_ timeout: Duration) -> ContinuousClock.Instant {
+        let own = ContinuousClock.now.advanced(by: timeout)
+        return current.map { min(own, $0) } ?? own
+    }
 }

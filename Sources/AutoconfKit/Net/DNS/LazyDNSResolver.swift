@@ -5,9 +5,45 @@ import Foundation
 #endif
 import Synchronization
 
-/// Builds the c-ares resolver (its channel reads resolv.conf and starts a thread) on the first
-/// query, so a lookup that provider files answer never pays for it.
+/// The lookup's DNS layer, each part built on its first query, so a lookup that provider files
+/// answer never pays for any of it and one that only resolves addresses never loads libunbound:
+///
+/// - records (MX, SRV, TXT, CNAME): `UnboundResolver`, validated in-process from `trustAnchor`;
+///   with `trustsAD` (`--trust-resolver-ad`) instead c-ares, believing the loopback resolver's AD bit;
+/// - addresses (A/AAAA): c-ares.
 final class LazyDNSResolver: DNSResolving, Sendable {
+    private let servers: [String]
+    private let trustsAD: Bool
+    private let trustAnchor: DNSTrustAnchor
+    private let cares: LazyCaresResolver
+    private let unbound = Mutex<UnboundResolver?>(nil)
+
+    init(servers: [String], trustsAD: Bool = false, trustAnchor: DNSTrustAnchor = .root) {
+        self.servers = servers
+        self.trustsAD = trustsAD
+        self.trustAnchor = trustAnchor
+        self.cares = LazyCaresResolver(servers: servers, trustsAD: trustsAD)
+    }
+
+    private var records: any DNSResolving {
+        if trustsAD { return cares }
+        return unbound.withLock { resolver in
+            if let resolver { return resolver }
+            let fresh = UnboundResolver(servers: servers, trustAnchor: trustAnchor, addresses: cares)
+            resolver = fresh
+            return fresh
+        }
+    }
+
+    func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> { try await records.mx(name) }
+    func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]> { try await records.srv(name) }
+    func txt(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> { try await records.txt(name) }
+    func addresses(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> { try await cares.addresses(name) }
+    func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> { try await records.cname(name) }
+}
+
+/// The c-ares resolver (its channel reads resolv.conf and starts a thread), built on first use.
+final class LazyCaresResolver: DNSResolving, Sendable {
     private let servers: [String]
     private let trustsAD: Bool
     private let resolver = Mutex<CaresResolver?>(nil)

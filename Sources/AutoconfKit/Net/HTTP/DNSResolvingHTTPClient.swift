@@ -36,7 +36,7 @@ public struct DNSResolvingHTTPClient: HTTPFetching {
             case .nxdomain, .nodata: throw .resolve("\(host): \(error)")
             case .cancelled: throw .cancelled
             case .timeout: throw .timeout("resolving \(host): \(error)")
-            case .servfail, .other: throw .connect("resolving \(host): \(error)")
+            case .servfail, .bogus, .other: throw .connect("resolving \(host): \(error)")
             }
         }
         guard !answer.records.isEmpty else { throw .resolve("\(host): no addresses") }

@@ -44,15 +44,7 @@ public struct RedirectFollower: Sendable {
             guard response.isRedirect, let location = response.location else {
                 return FollowedResponse(response: response, path: path)
             }
-            guard let next = URL(string: location, relativeTo: URL(string: current.url))?.absoluteURL.absoluteString,
-                  let components = URLComponents(string: next), let scheme = components.scheme?.lowercased(),
-                  scheme == "https" || scheme == "http", components.host != nil else {
-                throw .invalidRedirect(from: current.url, location: String(location.prefix(200)))
-            }
-            if components.user != nil || components.password != nil {
-                throw .invalidRedirect(from: current.url, location: String(location.prefix(200)))
-            }
-            if current.url.lowercased().hasPrefix("https://") && scheme == "http" { throw .downgrade(from: current.url, to: next) }
+            let next = try Self.target(of: location, from: current.url)
             if visited.contains(next) { throw .redirectLoop(next) }
             guard path.hops.count < maximumHops else { throw .tooManyRedirects(maximumHops) }
             path.hops.append(current.url)
@@ -64,6 +56,22 @@ public struct RedirectFollower: Sendable {
             }
             current.url = next
         }
+    }
+
+    /// Where a `Location` value sends a request made to `current`: an absolute http(s) URL with a
+    /// host and no credentials, never from https down to http. Remote data (the fuzz target
+    /// `redirect-location` feeds it).
+    @_spi(Fuzzing) public static func target(of location: String, from current: String) throws(FetchFailure) -> String {
+        guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteURL.absoluteString,
+              let components = URLComponents(string: next), let scheme = components.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", components.host != nil else {
+            throw .invalidRedirect(from: current, location: String(location.prefix(200)))
+        }
+        if components.user != nil || components.password != nil {
+            throw .invalidRedirect(from: current, location: String(location.prefix(200)))
+        }
+        if current.lowercased().hasPrefix("https://") && scheme == "http" { throw .downgrade(from: current, to: next) }
+        return next
     }
 
     /// The host as libcurl will connect to it (URLHost: curl's own URL parser, A-labels).

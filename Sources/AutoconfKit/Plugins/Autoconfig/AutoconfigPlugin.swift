@@ -38,7 +38,9 @@ public struct AutoconfigPlugin: ProviderPlugin {
         let scope = DomainScope.email(domain)
         let home = [PublicSuffix.registrableDomain(of: domain)]
         let sources = Self.urls(for: query.email, httpsOnly: query.httpsOnly).enumerated().map { index, url in
-            let source = ConfigDocumentSource(url: url, subrank: index, scope: scope, requestTimeout: requestTimeout, baseDomains: home)
+            // The HTTPS URLs carry ?emailaddress= (the plain-HTTP one never does).
+            let source = ConfigDocumentSource(url: url, subrank: index, scope: scope, requestTimeout: requestTimeout, baseDomains: home,
+                                              askedWithAddress: url.hasPrefix("https://"))
             return RankedSource(bestTier: url.hasPrefix("https://") ? 0 : 1, subrank: index) {
                 await source.fetch(http: http, context: context)
             }

@@ -53,7 +53,7 @@ struct AutodiscoverChain: Sendable {
                 for warning in warnings.prefix(5) { context.trace(.note(warning)) }
                 let provenance = context.provenance(
                     source: reply.url, channel: .https, redirects: hops, registrableDomains: domains, tlsVerified: tlsVerified,
-                    dnssecAuthenticated: dnssec)
+                    dnssecAuthenticated: dnssec, askedWithAddress: true)
                 return .found([Candidate(configuration: configuration, trust: trust, provenance: provenance, subrank: subrank)])
 
             case .error(let code, let message):

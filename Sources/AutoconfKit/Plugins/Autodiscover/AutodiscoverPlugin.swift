@@ -6,7 +6,7 @@
 /// 3. `GET http://autodiscover.DOMAIN/autodiscover/autodiscover.xml`, unauthenticated, used only
 ///    when it redirects to https (then POST there); `--https-only` drops it
 /// 4. the `_autodiscover._tcp.DOMAIN` SRV record, when a DNS resolver is among the services
-///    (`confirm (unsigned-dns)` unless DNSSEC-validated)
+///    (`confirm (unsigned-dns)`, and `cross-domain` for a foreign target, unless DNSSEC-validated)
 ///
 /// Only names at or below the email domain are ever built (never `autodiscover.<tld>`, the 2021
 /// credential leak), and no credentials are sent.
@@ -77,30 +77,52 @@ public struct AutodiscoverPlugin: ProviderPlugin {
         return await chain.run(urls: [location], email: email, trust: Trust.trusted.adding(.plainHTTP), hops: [url])
     }
 
-    /// `_autodiscover._tcp.DOMAIN`: the target usually is a hoster, hence cross-domain; unsigned
-    /// DNS answers can be forged, hence `unsigned-dns`.
-    static func viaSRV(_ domain: String, dns: any DNSResolving, context: PluginContext, chain: AutodiscoverChain, email: EmailAddress) async -> SourceAnswer {
+    /// `_autodiscover._tcp.DOMAIN`: every target, in RFC 2782 order (`SRVOrder`), each tried when
+    /// the one before it cannot be reached or has nothing. Unsigned answers can be forged, hence
+    /// `unsigned-dns`; a target in another registrable domain (usually a hoster) is also
+    /// `cross-domain`, unless the answer was DNSSEC-validated (RFC 6186 §6, RFC 7817).
+    static func viaSRV(
+        _ domain: String, dns: any DNSResolving, context: PluginContext, chain: AutodiscoverChain, email: EmailAddress,
+        random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
+    ) async -> SourceAnswer {
         let name = "_autodiscover._tcp.\(domain)"
         context.trace(.sourceTried("SRV \(name)"))
+        let result = await DNSPluginSupport.query(context, { () async throws(DNSError) in try await dns.srv(name) })
+        DNSPluginSupport.traceValidation(context, "SRV \(name)", result)
         let answer: DNSAnswer<[SRVRecord]>
-        do {
-            answer = try await dns.srv(name)
-        } catch {
+        switch result {
+        case .success(let success): answer = success
+        case .failure(let error):
             switch error {
             case .nxdomain, .nodata: return .absent("\(name): no SRV record")
             case .timeout: return .failed(PluginFailure(.timeout, error.description))
+            case .bogus: return .failed(PluginFailure(.dnssecBogus, error.description))
             default: return .failed(PluginFailure(.network, error.description))
             }
         }
-        let records = answer.records
-            .filter { $0.target != "." && !$0.target.isEmpty && (1...65535).contains($0.port) }
-            .sorted { ($0.priority, -$0.weight) < ($1.priority, -$1.weight) }
-        guard let record = records.first else { return .absent("\(name): service not offered") }
-        var target = record.target.lowercased()
-        if target.hasSuffix(".") { target.removeLast() }
-        if let why = DomainScope.refusal(target) { return .failed(PluginFailure(.invalidData, "\(name): unusable target: \(why)")) }
-        let url = "https://\(target)\(record.port == 443 ? "" : ":\(record.port)")/autodiscover/autodiscover.xml"
-        let trust: Trust = answer.authenticated ? .trusted : .confirm(.unsignedDNS)
-        return await chain.run(urls: [url], email: email, trust: trust, hops: ["SRV \(name)"], dnssec: answer.authenticated)
+        let usable = answer.records.filter { !$0.target.isEmpty && (1...65535).contains($0.port) }
+        // RFC 2782: a lone "." target means the service is decidedly not offered.
+        if usable.isEmpty || usable.contains(where: { $0.target == "." }) { return .absent("\(name): service not offered") }
+        var generator = InjectedGenerator(source: random)
+        var urls: [String] = [], refusals: [String] = []
+        var foreign = false
+        let ownDomain = PublicSuffix.registrableDomain(of: domain)
+        for record in SRVOrder.rfc2782(usable, using: &generator) {
+            let target = DNSPluginSupport.normalized(record.target)
+            if let why = DomainScope.refusal(target) {
+                refusals.append("\(target): \(why)")
+                continue
+            }
+            if PublicSuffix.registrableDomain(of: target) != ownDomain { foreign = true }
+            let url = "https://\(target)\(record.port == 443 ? "" : ":\(record.port)")/autodiscover/autodiscover.xml"
+            if !urls.contains(url) { urls.append(url) }
+        }
+        guard !urls.isEmpty else { return .failed(PluginFailure(.invalidData, "\(name): unusable target: \(refusals.joined(separator: "; "))")) }
+        var trust: Trust = .trusted
+        if !answer.authenticated {
+            trust = trust.adding(.unsignedDNS)
+            if foreign { trust = trust.adding(.crossDomain) }
+        }
+        return await chain.run(urls: urls, email: email, trust: trust, hops: ["SRV \(name)"], dnssec: answer.authenticated)
     }
 }

@@ -79,7 +79,13 @@ public struct AutodiscoverV2Client: Sendable {
             }
             throw PluginFailure(.network, "\(url): HTTP \(response.status)")
         }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+        return try Self.answer(from: response.body, url: url)
+    }
+
+    /// A 200 body read as the service's JSON answer, with a usable https `Url` (remote data: the
+    /// fuzz target `autodiscover-v2` feeds it).
+    @_spi(Fuzzing) public static func answer(from body: [UInt8], url: String) throws(PluginFailure) -> Answer {
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(body)) else {
             throw PluginFailure(.invalidData, "\(url): not an Autodiscover v2 JSON answer")
         }
         guard URLCheck.problem(answer.url) == nil, answer.url.lowercased().hasPrefix("https://") else {
@@ -88,11 +94,16 @@ public struct AutodiscoverV2Client: Sendable {
         return answer
     }
 
+    /// Whether an answer names a Microsoft 365 host (nil: no host libcurl would connect to).
+    @_spi(Fuzzing) public func isMicrosoftAnswer(_ answer: Answer) -> Bool? {
+        guard let host = TextReport.hostOf(answer.url)?.lowercased() else { return nil }
+        return microsoftDomains.contains(PublicSuffix.registrableDomain(of: host))
+    }
+
     /// true: Microsoft 365 serves this address; false: the domain is answered elsewhere; nil: the
     /// service could not be asked or gave no usable answer.
     public func isMicrosoft365Tenant(_ email: EmailAddress, deadline: ContinuousClock.Instant? = nil) async -> Bool? {
-        guard let answer = try? await lookup(email, protocol: .autodiscoverV1, deadline: deadline),
-              let host = TextReport.hostOf(answer.url)?.lowercased() else { return nil }
-        return microsoftDomains.contains(PublicSuffix.registrableDomain(of: host))
+        guard let answer = try? await lookup(email, protocol: .autodiscoverV1, deadline: deadline) else { return nil }
+        return isMicrosoftAnswer(answer)
     }
 }

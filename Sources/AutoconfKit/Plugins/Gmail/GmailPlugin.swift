@@ -24,7 +24,7 @@ public struct GmailPlugin: ProviderPlugin {
             }
             return .found([Candidate(
                 configuration: GoogleMail.configuration(for: domain, workspace: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated),
+                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx),
                 provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
         }
     }

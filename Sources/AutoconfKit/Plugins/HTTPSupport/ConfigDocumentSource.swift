@@ -14,6 +14,8 @@ struct ConfigDocumentSource: Sendable {
     var requestTimeout: Duration
     /// Registrable domains named first in the provenance (the email domain's).
     var baseDomains: [String]
+    /// Whether `url` carries the email address (provenance `askedWithAddress`).
+    var askedWithAddress = false
 
     static let accept = "application/xml, text/xml;q=0.9, */*;q=0.1"
 
@@ -53,7 +55,8 @@ struct ConfigDocumentSource: Sendable {
         for domain in followed.path.registrableDomains where !domains.contains(domain) { domains.append(domain) }
         let provenance = context.provenance(
             source: response.url, channel: followed.path.allHTTPS ? .https : .http, redirects: followed.path.hops,
-            registrableDomains: domains, tlsVerified: followed.path.allHTTPS ? followed.path.tlsVerified : false)
+            registrableDomains: domains, tlsVerified: followed.path.allHTTPS ? followed.path.tlsVerified : false,
+            askedWithAddress: askedWithAddress)
         return .found([Candidate(configuration: document.configuration, trust: trust, provenance: provenance, subrank: subrank)])
     }
 }

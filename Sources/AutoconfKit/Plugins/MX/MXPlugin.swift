@@ -38,17 +38,19 @@ public struct MXPlugin: ProviderPlugin {
         case .noSuchDomain(let why): return .domainDoesNotExist(why)
         case .found(let found): mx = found
         }
-        let trust: Trust = mx.authenticated ? .trusted : .confirm(.unsignedDNS)
+        // Unsigned: confirm, and cross-domain when the hoster is another registrable domain.
+        let unsigned: Trust = HosterDetection.isForeign(mx, domain: domain) ? .confirm(.unsignedDNS, .crossDomain) : .confirm(.unsignedDNS)
+        let trust: Trust = mx.authenticated ? .trusted : unsigned
 
         if mx.hosts.contains(where: GoogleMail.isGoogleMX) {
             return .found([Candidate(
                 configuration: GoogleMail.configuration(for: domain, workspace: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated), provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx), provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
         }
         if mx.hosts.contains(where: MicrosoftMail.isMicrosoft365MX) {
             return .found([Candidate(
                 configuration: MicrosoftMail.configuration(for: domain, business: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated), provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx), provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
         }
 
         let names = MXDomains(mxHost: mx.primary).candidates(excluding: domain)
@@ -65,7 +67,8 @@ public struct MXPlugin: ProviderPlugin {
             for (index, url) in urls.enumerated() {
                 group.addTask {
                     context.trace(.sourceTried(url))
-                    return (index, await fetch(url, http: http, timeout: timeout, context: context, mx: mx, domain: domain, trust: trust, order: index))
+                    return (index, await fetch(url, http: http, timeout: timeout, context: context, mx: mx, domain: domain, trust: trust, order: index,
+                                               askedWithAddress: index < names.count))
                 }
             }
             var all: [(Int, Result<Candidate, PluginFailure>)] = []
@@ -81,7 +84,8 @@ public struct MXPlugin: ProviderPlugin {
     }
 
     private func fetch(
-        _ url: String, http: any HTTPFetching, timeout: Duration, context: PluginContext, mx: BestMX, domain: String, trust: Trust, order: Int
+        _ url: String, http: any HTTPFetching, timeout: Duration, context: PluginContext, mx: BestMX, domain: String, trust: Trust, order: Int,
+        askedWithAddress: Bool
     ) async -> Result<Candidate, PluginFailure> {
         let response: HTTPResponse
         do throws(HTTPError) {
@@ -100,7 +104,7 @@ public struct MXPlugin: ProviderPlugin {
             let provenance = context.provenance(
                 source: url, channel: .https,
                 registrableDomains: [PublicSuffix.registrableDomain(of: domain), PublicSuffix.registrableDomain(of: mx.primary)],
-                tlsVerified: true, dnssecAuthenticated: mx.authenticated)
+                tlsVerified: true, dnssecAuthenticated: mx.authenticated, askedWithAddress: askedWithAddress)
             return .success(Candidate(configuration: document.configuration, trust: trust, provenance: provenance, subrank: order))
         } catch {
             return .failure(PluginFailure(.invalidData, error.description))

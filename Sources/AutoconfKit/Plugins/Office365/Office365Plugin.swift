@@ -33,7 +33,7 @@ public struct Office365Plugin: ProviderPlugin {
         if case .found(let mx) = mxOutcome, mx.hosts.contains(where: MicrosoftMail.isMicrosoft365MX) {
             return .found([Candidate(
                 configuration: MicrosoftMail.configuration(for: domain, business: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated),
+                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx),
                 provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
         }
         if let tenantCheck, await MicrosoftHints.pointsAtMicrosoft(domain, context: context) {
@@ -45,7 +45,7 @@ public struct Office365Plugin: ProviderPlugin {
                     configuration: MicrosoftMail.configuration(for: domain, business: true), trust: .confirm(.heuristic),
                     provenance: context.provenance(
                         source: "Autodiscover v2 (Microsoft 365) for \(query.email.address)", channel: .https,
-                        registrableDomains: [PublicSuffix.registrableDomain(of: domain)], tlsVerified: true))])
+                        registrableDomains: [PublicSuffix.registrableDomain(of: domain)], tlsVerified: true, askedWithAddress: true))])
             }
         }
         switch mxOutcome {

@@ -3,8 +3,10 @@
 /// domain, all asked at once. Within a service the RFC 2782 order applies; a lone `.` target means
 /// the service is explicitly not offered.
 ///
-/// Trust: SRV answers are `confirm` (unsigned DNS) unless the resolver authenticated them, or
-/// every server they name lies inside the email domain (the domain names its own hosts).
+/// Trust: SRV answers are `trusted` when DNSSEC-validated, or when every server they name lies
+/// inside the email domain (the domain names its own hosts). Otherwise `confirm (unsigned-dns)`,
+/// plus `cross-domain` when a server lies in another registrable domain (RFC 6186 §6, RFC 7817:
+/// an unsigned SRV record may not send the client to someone else's server unasked).
 public struct SRVPlugin: ProviderPlugin {
     public let name = "srv"
     public let summary = "DNS SRV records for IMAP, POP3, submission and JMAP (RFC 6186, RFC 8314)"
@@ -41,7 +43,9 @@ public struct SRVPlugin: ProviderPlugin {
                 let name = "\(service.label)._tcp.\(domain)"
                 group.addTask {
                     context.trace(.sourceTried("SRV \(name)"))
-                    return (index, await DNSPluginSupport.query(context, { () async throws(DNSError) in try await dns.srv(name) }))
+                    let result = await DNSPluginSupport.query(context, { () async throws(DNSError) in try await dns.srv(name) })
+                    DNSPluginSupport.traceValidation(context, "SRV \(name)", result)
+                    return (index, result)
                 }
             }
             var all: [Int: Result<DNSAnswer<[SRVRecord]>, DNSError>] = [:]
@@ -53,7 +57,8 @@ public struct SRVPlugin: ProviderPlugin {
         var generator = InjectedGenerator(source: random)
         var incoming: [Server] = [], outgoing: [Server] = []
         var sources: [String] = [], failures: [PluginFailure] = []
-        var allAuthenticated = true, allInside = true
+        var allAuthenticated = true, allInside = true, anyForeign = false
+        let ownDomain = PublicSuffix.registrableDomain(of: domain)
         for (index, service) in Self.services.enumerated() {
             let name = "\(service.label)._tcp.\(domain)"
             switch answers[index] {
@@ -69,6 +74,7 @@ public struct SRVPlugin: ProviderPlugin {
                 for record in SRVOrder.rfc2782(records, using: &generator) {
                     let host = DNSPluginSupport.normalized(record.target)
                     if !DNSPluginSupport.isInside(host, domain: domain) { allInside = false }
+                    if PublicSuffix.registrableDomain(of: host) != ownDomain { anyForeign = true }
                     var server = Server(type: service.type, username: "%EMAILADDRESS%")
                     if service.type == .jmap {
                         // RFC 8620 §2.2: the session resource is at /.well-known/jmap on the target.
@@ -81,6 +87,9 @@ public struct SRVPlugin: ProviderPlugin {
                     if service.outgoing { outgoing.append(server) } else { incoming.append(server) }
                 }
             case .failure(let error):
+                // A bogus answer means someone is tampering with this domain's DNS: nothing from
+                // it is used, not even the services that did validate.
+                if case .bogus = error, let failure = try DNSPluginSupport.failure(error) { throw failure }
                 if let failure = try DNSPluginSupport.failure(error) { failures.append(failure) }
             case nil:
                 continue
@@ -93,7 +102,10 @@ public struct SRVPlugin: ProviderPlugin {
             return .notFound("no usable SRV records under \(domain)")
         }
         var reasons: [Trust.Reason] = []
-        if !(allAuthenticated || allInside) { reasons.append(.unsignedDNS) }
+        if !(allAuthenticated || allInside) {
+            reasons.append(.unsignedDNS)
+            if anyForeign { reasons.append(.crossDomain) }
+        }
         let configuration = EmailConfiguration(domains: [domain], incoming: incoming, outgoing: outgoing)
         let provenance = context.provenance(
             source: sources.map { "SRV \($0)" }.joined(separator: ", "), channel: .dns,

@@ -4,7 +4,7 @@ struct BestMX: Sendable {
     /// Valid hostnames of the lowest preference, lowercased, in a stable order.
     var hosts: [String]
     var preference: Int
-    /// The resolver authenticated the MX answer (DNSSEC AD bit).
+    /// The MX answer was DNSSEC-authenticated (validated by autoconf, or `--trust-resolver-ad`).
     var authenticated: Bool
 
     var primary: String { hosts[0] }
@@ -20,7 +20,9 @@ struct BestMX: Sendable {
     static func lookup(_ domain: String, context: PluginContext) async throws -> Outcome {
         let dns = try DNSPluginSupport.resolver(context)
         context.trace(.sourceTried("MX \(domain)"))
-        switch await DNSPluginSupport.query(context, { () async throws(DNSError) in try await dns.mx(domain) }) {
+        let result = await DNSPluginSupport.query(context, { () async throws(DNSError) in try await dns.mx(domain) })
+        DNSPluginSupport.traceValidation(context, "MX \(domain)", result)
+        switch result {
         case .success(let answer):
             return choose(answer.records, authenticated: answer.authenticated, domain: domain)
         case .failure(let error):

@@ -26,6 +26,17 @@ enum DNSPluginSupport {
         case .timeout: return PluginFailure(.timeout, error.description)
         case .cancelled: throw CancellationError()
         case .servfail, .other: return PluginFailure(.network, error.description)
+        // Refused, not absent: a forged or tampered answer is not a statement that nothing exists.
+        case .bogus: return PluginFailure(.dnssecBogus, error.description)
+        }
+    }
+
+    /// The `-v` line for one record query's DNSSEC verdict: validated, insecure or bogus.
+    static func traceValidation<T>(_ context: PluginContext, _ what: String, _ result: Result<DNSAnswer<T>, DNSError>) {
+        switch result {
+        case .success(let answer): context.trace(.note("\(what): \(answer.validation.traceText)"))
+        case .failure(.bogus(_, let why)): context.trace(.note("\(what): DNSSEC bogus, answer refused: \(why)"))
+        case .failure: break
         }
     }
 

@@ -1,0 +1,35 @@
+/// With the system's resolvers libcurl resolves by itself, and reports both "the name does not
+/// exist" and "no resolver could be reached" as one error (CURLE_COULDNT_RESOLVE_HOST), which the
+/// HTTP sources read as "not published here". With no network at all, a lookup limited to HTTP
+/// sources then ended "nothing found" (exit 1) instead of "network failure" (exit 3). When libcurl
+/// cannot resolve a host, this asks c-ares once for its addresses: NXDOMAIN or NODATA confirms the
+/// absence; a timeout or an unreachable or failing resolver turns the error into a network failure.
+/// Successful requests cost nothing.
+public struct ResolveFailureCheck: HTTPFetching {
+    public let inner: any HTTPFetching
+    public let resolver: any DNSResolving
+
+    public init(inner: any HTTPFetching, resolver: any DNSResolving) {
+        self.inner = inner
+        self.resolver = resolver
+    }
+
+    public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        do {
+            return try await inner.fetch(request)
+        } catch {
+            guard case .resolve(let message) = error, let host = TextReport.hostOf(request.url), Hostname.isValid(host) else { throw error }
+            do {
+                _ = try await resolver.addresses(host)
+            } catch {
+                switch error {
+                case .nxdomain, .nodata: break
+                case .cancelled: throw .cancelled
+                case .timeout: throw .timeout("resolving \(host): \(error)")
+                case .servfail, .bogus, .other: throw .connect("resolving \(host): \(error)")
+                }
+            }
+            throw .resolve(message)
+        }
+    }
+}
