@@ -12,7 +12,7 @@ import Testing
         let dns = try await DNSTestServer.dnsmasq(DomainAuditNames.lines + ["srv-host=_imap._tcp.example.test,imap.example.test,143,0,1",
                                                                               "srv-host=_submission._tcp.example.test,smtp.example.test,587,0,1"])
         defer { dns.stop() }
-        var arguments = ["check", "example.test", "--dns-server", dns.address, "--ca-file", TestCA.shared.caFile, "--timeout", "6",
+        var arguments = ["check", "example.test", "--dns-server", dns.address, "--trust-anchor", "none", "--ca-file", TestCA.shared.caFile, "--timeout", "6",
                          "--ispdb-url", "https://ispdb.test/v1.1/", "--office365-url", "https://outlook.office365.test"]
         for mapping in server.connectTo { arguments += ["--connect-to", mapping] }
         let text = try await runCommandAsync(TestPaths.autoconfBinary.path, arguments, environment: CLITests.environment())

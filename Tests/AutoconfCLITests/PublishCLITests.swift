@@ -52,7 +52,7 @@ import Testing
         #expect(dnsmasq.contains("cname=autoconfig.pubcli.test,publisher.pubcli.test"))
         let dns = try await DNSTestServer.dnsmasq(dnsmasq + ["host-record=publisher.pubcli.test,127.0.0.1"])
         defer { dns.stop() }
-        let lookup = try await autoconf(["lookup", "alice@pubcli.test", "--json", "--no-user-providers", "--plugins", "srv", "--dns-server", dns.address])
+        let lookup = try await autoconf(["lookup", "alice@pubcli.test", "--json", "--no-user-providers", "--plugins", "srv", "--dns-server", dns.address, "--trust-anchor", "none"])
         #expect(lookup.status == 0, "\(lookup.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(lookup.stdout.utf8)) as? [String: Any])
         let incoming = try #require(json["incoming"] as? [String: Any])

@@ -32,6 +32,9 @@ struct Check: AsyncParsableCommand {
     @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (repeatable).", valueName: "host[:port]"))
     var dnsServers: [String] = []
 
+    @Option(name: .customLong("trust-anchor"), help: ArgumentHelp("Validate DNSSEC from the DS/DNSKEY records in this file instead of the root key; 'none': validate nothing.", valueName: "file"))
+    var trustAnchor: String?
+
     @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "path"))
     var caFile: String?
 
@@ -61,6 +64,7 @@ struct Check: AsyncParsableCommand {
             timeout: .milliseconds(Int64(timeout * 1000)), readsUserDirectory: false, dnsServers: dnsServers, caFile: caFile,
             resolve: resolve, connectTo: connectTo, ispdbBaseURL: ispdbURL, office365BaseURL: office365URL)
         options.httpTimeout = min(options.httpTimeout, options.timeout)
+        if let trustAnchor { options.trustAnchor = DNSTrustAnchor(argument: trustAnchor) }
         if let problem = options.problem() { throw BadInput(problem) }
         let audit = await DomainAudit.run(email, options: options, families: families)
         if json {
