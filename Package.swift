@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "AutoconfKit", targets: ["AutoconfKit"]),
         .executable(name: "autoconf", targets: ["autoconf"]),
+        // The C API (include/autoconf.h): libAutoconfC.so, installed by scripts/install with autoconf.pc.
+        .library(name: "AutoconfC", type: .dynamic, targets: ["AutoconfC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +50,7 @@ let package = Package(
             dependencies: ["CLibXML2", "CLibIDN2", "CLibPSL", "CCurl", "CCares", "COpenSSL"],
             plugins: ["EmbedProviders"]
         ),
+        .target(name: "AutoconfC", dependencies: ["AutoconfKit"], exclude: ["include"]),
         .executableTarget(
             name: "autoconf",
             dependencies: [
