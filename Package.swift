@@ -67,5 +67,7 @@ let package = Package(
         .target(name: "AutoconfTestSupport", dependencies: ["AutoconfKit"], path: "Tests/AutoconfTestSupport"),
         .testTarget(name: "AutoconfKitTests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
         .testTarget(name: "AutoconfCLITests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
+        // Builds and runs C and Python programs against the installed libAutoconfC.so (Programs/).
+        .testTarget(name: "AutoconfCTests", dependencies: ["AutoconfKit", "AutoconfTestSupport"], exclude: ["Programs"]),
     ]
 )

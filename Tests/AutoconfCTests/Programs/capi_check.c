@@ -5,6 +5,7 @@
  *   capi_check cancel                                 cancels a lookup stuck on a silent DNS server; frees a busy handle
  *   capi_check verify OPTIONS_JSON EMAIL PASSWORD FLAGS EXPECTED_CODE EXPECTED
  *   capi_check leak COUNT                             COUNT offline lookups (half blocking, half async), for valgrind
+ *   capi_check forget                                 leaks one document on purpose: proves valgrind sees a lost string
  * Prints "ok" and exits 0 when every check passed. */
 #define _POSIX_C_SOURCE 200809L
 #include <autoconf.h>
@@ -377,6 +378,15 @@ static int leak(int count) {
     return 0;
 }
 
+static int forget(void) {
+    autoconf_t *autoconf = must_new("{\"offline\": true}");
+    char *json = autoconf_lookup_json(autoconf, "someone@gmail.com", NULL);
+    CHECK(json != NULL, "lookup failed");
+    json = NULL;  /* not freed */
+    autoconf_free(autoconf);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) return 64;
     const char *mode = argv[1];
@@ -386,6 +396,7 @@ int main(int argc, char **argv) {
     else if (strcmp(mode, "cancel") == 0) cancel();
     else if (strcmp(mode, "verify") == 0 && argc == 8) verify(argv[2], argv[3], argv[4], (unsigned)atoi(argv[5]), atoi(argv[6]), argv[7]);
     else if (strcmp(mode, "leak") == 0 && argc == 3) leak(atoi(argv[2]));
+    else if (strcmp(mode, "forget") == 0) forget();
     else return 64;
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
