@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "AutoconfKit", targets: ["AutoconfKit"]),
         .executable(name: "autoconf", targets: ["autoconf"]),
+        // The C API (include/autoconf.h): libAutoconfC.so, installed by scripts/install with autoconf.pc.
+        .library(name: "AutoconfC", type: .dynamic, targets: ["AutoconfC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +53,7 @@ let package = Package(
             dependencies: ["CLibXML2", "CLibIDN2", "CLibPSL", "CCurl", "CCares", "COpenSSL", "CUnbound"],
             plugins: ["EmbedProviders"]
         ),
+        .target(name: "AutoconfC", dependencies: ["AutoconfKit"], exclude: ["include"]),
         .executableTarget(
             name: "autoconf",
             dependencies: [
@@ -67,5 +70,7 @@ let package = Package(
         .target(name: "AutoconfTestSupport", dependencies: ["AutoconfKit"], path: "Tests/AutoconfTestSupport"),
         .testTarget(name: "AutoconfKitTests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
         .testTarget(name: "AutoconfCLITests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
+        // Builds and runs C and Python programs against the installed libAutoconfC.so (Programs/).
+        .testTarget(name: "AutoconfCTests", dependencies: ["AutoconfKit", "AutoconfTestSupport"], exclude: ["Programs"]),
     ]
 )

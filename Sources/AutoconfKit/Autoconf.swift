@@ -93,7 +93,9 @@ public struct AutoconfOptions: Sendable {
     public var preferredIncoming: ServerType
     /// Extra provider directories (`--providers DIR`), ranked above the user's XDG directory.
     public var providerDirectories: [String]
-    /// Whether `$XDG_CONFIG_HOME/autoconf/providers/` is read.
+    /// Whether `$XDG_CONFIG_HOME/autoconf/providers/` is read. Off by default in the library (it
+    /// reads nothing from the user's home unless asked); the CLI turns it on unless told
+    /// `--no-user-providers`.
     public var readsUserDirectory: Bool
     public var httpsOnly: Bool
     public var realName: String?
@@ -122,7 +124,7 @@ public struct AutoconfOptions: Sendable {
     public var httpTimeout: Duration
     /// Off by default in the library: the embedding application chooses.
     public var cache: CachePolicy
-    /// nil: `$XDG_CACHE_HOME/autoconf` (else `~/.cache/autoconf`).
+    /// nil: `$XDG_CACHE_HOME/autoconf` (else `~/.cache/autoconf`), read only when `cache` is not `.off`.
     public var cacheDirectory: String?
     public var cacheTTL: Duration
     /// The "more settings" form; empty by default.
@@ -130,7 +132,7 @@ public struct AutoconfOptions: Sendable {
 
     public init(
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
-        preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = true,
+        preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = false,
         httpsOnly: Bool = false, realName: String? = nil, pluginOptions: [String: String] = [:],
         environment: [String: String] = ProcessInfo.processInfo.environment, dnsServers: [String] = [], caFile: String? = nil,
         resolve: [String] = [], connectTo: [String] = [], ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL,

@@ -6,7 +6,7 @@ import Glibc
 /// `Thread { }.start()` did — Thread exists only in full Foundation, which links ICU's data
 /// (megabytes, slower process starts). For work that blocks in C (poll, sockets, OpenSSL), so it
 /// never sits on Swift's cooperative threads or Dispatch's limited pool.
-enum DetachedThread {
+package enum DetachedThread {
     private final class Start {
         let name: String
         let body: () -> Void
@@ -24,6 +24,16 @@ enum DetachedThread {
 
     /// `name` (at most 15 bytes on Linux) shows in `ps -L`, gdb and crash reports.
     static func start(name: String, _ body: @escaping @Sendable () -> Void) {
+        let created = tryStart(name: name, body)
+        // Foundation's Thread.start said nothing when no thread could be made (the work never ran
+        // and its caller waited forever): a trap with the reason is clearer.
+        precondition(created == 0, "cannot start the \(name) thread: error \(created)")
+    }
+
+    /// As `start`, but returns pthread_create's error (0: started) instead of trapping, for
+    /// callers that must never abort their host (the C API).
+    @discardableResult
+    package static func tryStart(name: String, _ body: @escaping @Sendable () -> Void) -> Int32 {
         let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -45,8 +55,7 @@ enum DetachedThread {
             start.body()
             return nil
         }, start)
-        // Foundation's Thread.start said nothing when no thread could be made (the work never ran
-        // and its caller waited forever): a trap with the reason is clearer.
-        precondition(created == 0, "cannot start the \(name) thread: error \(created)")
+        if created != 0 { Unmanaged<Start>.fromOpaque(start).release() }
+        return created
     }
 }
