@@ -1,5 +1,6 @@
-import AutoconfKit
+@testable import AutoconfKit
 import AutoconfTestSupport
+import Foundation
 import Testing
 
 /// DNSSEC validated by autoconf itself (libunbound), against a zone signed by ldns-signzone and
@@ -124,6 +125,21 @@ import Testing
         let rooted = try await resolve("a@victim.test", plugins: [SRVPlugin()], dns: forger, trustAnchor: .root)
         #expect(!rooted.found)
         #expect(rooted.reports.first?.failure?.message.contains("DNSSEC bogus") == true)
+    }
+
+    /// A resolv.conf without a nameserver line would make libunbound resolve from the root servers
+    /// itself, past the network's resolver: then it forwards to 127.0.0.1, as glibc does.
+    @Test func resolvConfWithoutNameserverIsNoticed() throws {
+        let directory = TestPaths.temporaryDirectory("resolvconf")
+        func file(_ text: String) throws -> String {
+            let url = directory.appendingPathComponent(UUID().uuidString)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        #expect(UnboundEventLoop.namesAServer(try file("search example.org\nnameserver 127.0.0.53\n")))
+        #expect(UnboundEventLoop.namesAServer(try file("nameserver\t::1")))
+        #expect(!UnboundEventLoop.namesAServer(try file("# nameserver 1.1.1.1\noptions edns0\n")))
+        #expect(!UnboundEventLoop.namesAServer("/nonexistent/resolv.conf"))
     }
 
     @Test func trustAnchorFilesAreChecked() throws {
