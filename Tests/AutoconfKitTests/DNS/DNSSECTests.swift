@@ -150,4 +150,17 @@ import Testing
         try "; nothing\n".write(to: empty, atomically: true, encoding: .utf8)
         #expect(DNSTrustAnchor.file(empty.path).problem?.contains("no DS or DNSKEY") == true)
     }
+
+    /// An answer trusted thanks to one anchor must not come back from the cache under another.
+    @Test func theTrustAnchorIsPartOfTheCacheKey() throws {
+        let anchor = TestPaths.temporaryDirectory("anchor").appendingPathComponent("zone.ds")
+        try "signed.test. IN DS 1 13 2 00\n".write(to: anchor, atomically: true, encoding: .utf8)
+        var options = AutoconfOptions(readsUserDirectory: false)
+        var prints: Set<String> = []
+        for trustAnchor in [DNSTrustAnchor.root, .none, .file(anchor.path)] {
+            options.trustAnchor = trustAnchor
+            prints.insert(options.cacheFingerprint)
+        }
+        #expect(prints.count == 3)
+    }
 }
