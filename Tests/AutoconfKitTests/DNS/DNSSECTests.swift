@@ -1,5 +1,6 @@
-import AutoconfKit
+@testable import AutoconfKit
 import AutoconfTestSupport
+import Foundation
 import Testing
 
 /// DNSSEC validated by autoconf itself (libunbound), against a zone signed by ldns-signzone and
@@ -126,6 +127,21 @@ import Testing
         #expect(rooted.reports.first?.failure?.message.contains("DNSSEC bogus") == true)
     }
 
+    /// A resolv.conf without a nameserver line would make libunbound resolve from the root servers
+    /// itself, past the network's resolver: then it forwards to 127.0.0.1, as glibc does.
+    @Test func resolvConfWithoutNameserverIsNoticed() throws {
+        let directory = TestPaths.temporaryDirectory("resolvconf")
+        func file(_ text: String) throws -> String {
+            let url = directory.appendingPathComponent(UUID().uuidString)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        #expect(UnboundEventLoop.namesAServer(try file("search example.org\nnameserver 127.0.0.53\n")))
+        #expect(UnboundEventLoop.namesAServer(try file("nameserver\t::1")))
+        #expect(!UnboundEventLoop.namesAServer(try file("# nameserver 1.1.1.1\noptions edns0\n")))
+        #expect(!UnboundEventLoop.namesAServer("/nonexistent/resolv.conf"))
+    }
+
     @Test func trustAnchorFilesAreChecked() throws {
         #expect(DNSTrustAnchor.none.problem == nil)
         #expect(DNSTrustAnchor.root.problem == nil)  // dns-root-data is installed
@@ -133,5 +149,18 @@ import Testing
         let empty = TestPaths.temporaryDirectory("anchor").appendingPathComponent("empty.ds")
         try "; nothing\n".write(to: empty, atomically: true, encoding: .utf8)
         #expect(DNSTrustAnchor.file(empty.path).problem?.contains("no DS or DNSKEY") == true)
+    }
+
+    /// An answer trusted thanks to one anchor must not come back from the cache under another.
+    @Test func theTrustAnchorIsPartOfTheCacheKey() throws {
+        let anchor = TestPaths.temporaryDirectory("anchor").appendingPathComponent("zone.ds")
+        try "signed.test. IN DS 1 13 2 00\n".write(to: anchor, atomically: true, encoding: .utf8)
+        var options = AutoconfOptions(readsUserDirectory: false)
+        var prints: Set<String> = []
+        for trustAnchor in [DNSTrustAnchor.root, .none, .file(anchor.path)] {
+            options.trustAnchor = trustAnchor
+            prints.insert(options.cacheFingerprint)
+        }
+        #expect(prints.count == 3)
     }
 }

@@ -87,6 +87,17 @@ import Testing
         #expect(tried.first?.contains("dead.hoster.test") == true)
     }
 
+    /// A bogus `_autodiscover._tcp` answer is refused: its target is never asked, the source fails.
+    @Test func aBogusSRVAnswerIsRefused() async throws {
+        let server = try await HTTPTestServer.start(routes: [.answer("exchange.hoster.test", autodiscoverPath, method: "POST", body: Self.settings)])
+        let dns = FakeDNS(srvRecords: ["_autodiscover._tcp.example.test": [SRVRecord(priority: 0, weight: 0, port: 443, target: "exchange.hoster.test.")]],
+                          bogus: true)
+        let result = try await lookup(server, plugins: ["autodiscover"], dns: dns)
+        #expect(!result.found)
+        #expect(result.report("autodiscover")?.failure?.kind == .dnssecBogus)
+        #expect(!server.requests().contains { $0.host == "exchange.hoster.test" })
+    }
+
     /// A validated SRV answer may name another registrable domain: it is not cross-domain.
     @Test func aValidatedSRVTargetIsNotCrossDomain() async throws {
         let server = try await HTTPTestServer.start(routes: [.answer("exchange.hoster.test", autodiscoverPath, method: "POST", body: Self.settings)])

@@ -23,9 +23,12 @@ extension LookupResult {
 struct FakeDNS: DNSResolving {
     var srvRecords: [String: [SRVRecord]] = [:]
     var authenticated = false
+    /// Every SRV answer fails DNSSEC validation.
+    var bogus = false
 
     func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> { throw .nodata(name) }
     func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]> {
+        if bogus { throw .bogus(name, "signature crypto failed") }
         guard let records = srvRecords[name] else { throw .nxdomain(name) }
         return DNSAnswer(records: records, authenticated: authenticated)
     }

@@ -114,8 +114,12 @@ final class UnboundEventLoop: @unchecked Sendable {
         try check(library.setAsync(context, 1), "threads")
         // Forwarders on loopback (systemd-resolved's 127.0.0.53, a local dnsmasq) are asked too.
         try check(library.setOption(context, "do-not-query-localhost:", "no"), "do-not-query-localhost")
-        if configuration.forwarders.isEmpty {
+        if configuration.forwarders.isEmpty && Self.namesAServer(configuration.resolvConf) {
             try check(library.resolvConf(context, configuration.resolvConf), "reading \(configuration.resolvConf)")
+        } else if configuration.forwarders.isEmpty {
+            // No nameserver line: libunbound would resolve from the root servers itself, past the
+            // network's resolver. Use 127.0.0.1, as glibc and c-ares do then.
+            try check(library.setForwarder(context, "127.0.0.1"), "forwarder 127.0.0.1")
         } else {
             for forwarder in configuration.forwarders { try check(library.setForwarder(context, forwarder), "forwarder \(forwarder)") }
         }
@@ -125,6 +129,14 @@ final class UnboundEventLoop: @unchecked Sendable {
         // unbound answers `test.` itself (NXDOMAIN, RFC 6761's default local zone); autoconf leaves
         // it to the resolver, as c-ares does. Last: it finalizes the context's configuration.
         _ = library.zoneRemove(context, "test.")
+    }
+
+    /// Whether a resolv.conf names at least one nameserver (libunbound reads the file itself).
+    static func namesAServer(_ path: String) -> Bool {
+        guard let bytes = FileReading.contents(atPath: path, limit: 1 << 20) else { return false }
+        return String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).contains { line in
+            line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == "nameserver"
+        }
     }
 
     func makeID() -> Int {
