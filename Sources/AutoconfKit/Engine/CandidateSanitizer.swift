@@ -33,12 +33,14 @@ struct CandidateSanitizer: Sendable {
         return result
     }
 
-    /// Also applied to servers read back from the cache.
+    /// The one server validator: every plugin's answer and every server read back from the cache
+    /// (`LookupCache`) pass it, so the two can never disagree on what a server may be. A host is
+    /// a hostname or an IP literal (`Hostname.serverHostProblem`).
     static func isValid(_ server: Server) -> Bool {
         // A username goes into LOGIN/AUTH lines: CR/LF there would inject commands.
         if let username = server.username, !WireValue.isValid(username) { return false }
         if let hostname = server.hostname {
-            guard Hostname.isValid(hostname) else { return false }
+            guard Hostname.serverHostProblem(hostname) == nil else { return false }
             guard let port = server.port, (1...65535).contains(port) else { return false }
             if server.socketType == nil { return false }
             return true

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Follows HTTP redirects hop by hop, because a blind FOLLOWLOCATION would let any server send
 /// the client anywhere: at most `maximumHops` hops, never from https back to http, never to a
 /// public suffix or IP literal, no loops. Every hop is recorded, and a hop into a registrable
@@ -30,7 +24,7 @@ public struct RedirectFollower: Sendable {
         var path = FollowedResponse.Path()
         var visited: Set<String> = []
         while true {
-            guard let host = Self.host(of: current.url)?.lowercased() else { throw .invalidURL(current.url) }
+            guard let host = URLHost.of(current.url) else { throw .invalidURL(current.url) }
             if let why = DomainScope.refusal(host) { throw .refusedHost(host, why) }
             path.note(host: host, url: current.url, scope: scope)
             visited.insert(current.url)
@@ -44,14 +38,12 @@ public struct RedirectFollower: Sendable {
             guard response.isRedirect, let location = response.location else {
                 return FollowedResponse(response: response, path: path)
             }
-            guard let next = URL(string: location, relativeTo: URL(string: current.url))?.absoluteURL.absoluteString,
-                  let components = URLComponents(string: next), let scheme = components.scheme?.lowercased(),
-                  scheme == "https" || scheme == "http", components.host != nil else {
+            // Resolved and read by curl's URL parser, the one that will connect to it.
+            guard let resolved = URLHost.resolve(location, against: current.url),
+                  resolved.target.scheme == "https" || resolved.target.scheme == "http", !resolved.target.hasCredentials else {
                 throw .invalidRedirect(from: current.url, location: String(location.prefix(200)))
             }
-            if components.user != nil || components.password != nil {
-                throw .invalidRedirect(from: current.url, location: String(location.prefix(200)))
-            }
+            let next = resolved.url, scheme = resolved.target.scheme
             if current.url.lowercased().hasPrefix("https://") && scheme == "http" { throw .downgrade(from: current.url, to: next) }
             if visited.contains(next) { throw .redirectLoop(next) }
             guard path.hops.count < maximumHops else { throw .tooManyRedirects(maximumHops) }
@@ -65,9 +57,6 @@ public struct RedirectFollower: Sendable {
             current.url = next
         }
     }
-
-    /// The host as libcurl will connect to it (URLHost: curl's own URL parser, A-labels).
-    static func host(of url: String) -> String? { URLHost.of(url) }
 }
 
 /// A response and how it was reached.
