@@ -98,7 +98,8 @@ import Testing
         ])
         // autoconfig of %MXBASEDOMAIN% (step 3.2) ranks above the ISPDB (3.3).
         #expect(result.incomingHost == "imap.hoster.test")
-        #expect(result.candidates.map(\.configuration.incoming.first?.hostname) == ["imap.hoster.test", "imap.mail.hoster.test"])
+        // The ISPDB's answer ranks below it; the race may stop before it is kept (early stop).
+        #expect(Set(result.candidates.map(\.configuration.incoming.first?.hostname)).isSubset(of: ["imap.hoster.test", "imap.mail.hoster.test"]))
         #expect(result.best?.trust == .confirm(.unsignedDNS))
         #expect(result.best?.provenance.dnssecAuthenticated == false)
 

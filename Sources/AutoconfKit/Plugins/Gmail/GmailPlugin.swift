@@ -19,13 +19,10 @@ public struct GmailPlugin: ProviderPlugin {
         case .noSuchDomain(let why):
             return .domainDoesNotExist(why)
         case .found(let mx):
-            guard mx.hosts.contains(where: GoogleMail.isGoogleMX) else {
+            guard let workspace = HosterDetection.googleWorkspace(context, domain: domain, mx: mx) else {
                 return .notFound("the MX (\(mx.primary)) is not Google's")
             }
-            return .found([Candidate(
-                configuration: GoogleMail.configuration(for: domain, workspace: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated),
-                provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+            return .found([workspace])
         }
     }
 }

@@ -30,11 +30,8 @@ public struct Office365Plugin: ProviderPlugin {
             mxOutcome = .none(failure.message)
         }
         if case .noSuchDomain(let why) = mxOutcome { return .domainDoesNotExist(why) }
-        if case .found(let mx) = mxOutcome, mx.hosts.contains(where: MicrosoftMail.isMicrosoft365MX) {
-            return .found([Candidate(
-                configuration: MicrosoftMail.configuration(for: domain, business: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated),
-                provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+        if case .found(let mx) = mxOutcome, let tenant = HosterDetection.microsoft365(context, domain: domain, mx: mx) {
+            return .found([tenant])
         }
         if let tenantCheck, await MicrosoftHints.pointsAtMicrosoft(domain, context: context) {
             context.trace(.sourceTried("Autodiscover v2 for \(query.email.address)"))
