@@ -82,7 +82,7 @@ public struct Autoconf: Sendable {
 
     /// The plugins only: no cache, no manual settings.
     public func discover(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
-        let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly, pluginOptions: options.pluginOptions)
+        let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly)
         return await (try resolver()).lookup(query, services: services, observer: observer)
     }
 
@@ -108,7 +108,6 @@ public struct AutoconfOptions: Sendable {
     public var readsUserDirectory: Bool
     public var httpsOnly: Bool
     public var realName: String?
-    public var pluginOptions: [String: String]
     public var environment: [String: String]
     /// DNS servers (`--dns-server HOST[:PORT]`, IP addresses); empty uses the system's resolvers.
     public var dnsServers: [String]
@@ -139,7 +138,7 @@ public struct AutoconfOptions: Sendable {
     public init(
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
         preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = true,
-        httpsOnly: Bool = false, realName: String? = nil, pluginOptions: [String: String] = [:],
+        httpsOnly: Bool = false, realName: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment, dnsServers: [String] = [], caFile: String? = nil,
         resolve: [String] = [], connectTo: [String] = [], ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL,
         office365BaseURL: String = AutodiscoverV2Client.defaultBaseURL, httpTimeout: Duration = .seconds(5),
@@ -154,7 +153,6 @@ public struct AutoconfOptions: Sendable {
         self.readsUserDirectory = readsUserDirectory
         self.httpsOnly = httpsOnly
         self.realName = realName
-        self.pluginOptions = pluginOptions
         self.environment = environment
         self.dnsServers = dnsServers
         self.caFile = caFile
@@ -234,7 +232,6 @@ public struct AutoconfOptions: Sendable {
             ("connect-to", connectTo.joined(separator: ",")),
             ("ispdb-url", ispdbBaseURL),
             ("office365-url", office365BaseURL),
-            ("plugin-options", pluginOptions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")),
         ]
         return components.map { "\($0.0)=\($0.1)" }.joined(separator: "|")
     }

@@ -77,8 +77,8 @@ import Testing
     }
 
     /// curl itself does not match `Host.:PORT:ADDR` (a trailing dot, capitals) against the URL's
-    /// host; the validator accepted such an entry and curl then failed to resolve. Now the entry
-    /// is parsed once and curl receives the normalized line.
+    /// host, which the validator accepts: curl must receive the line written from the parsed
+    /// rule, not the text given.
     @Test func aResolveEntryWithATrailingDotReachesTheServer() async throws {
         let server = try await HTTPTestServer.start(routes: [.answer("ispdb.test", "/v1.1/example.test", body: "db")])
         let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(
@@ -103,8 +103,8 @@ import Testing
 }
 
 /// The engine and the cache apply one server validator, so an answer that survives one survives
-/// the other. They disagreed on IP addresses: the cache once kept IPv6 literals the engine
-/// dropped, and both took `127.1` for a hostname.
+/// the other, IP literals included: `::1` is kept by both, `127.1` (a name that is dialled as an
+/// address) dropped by both.
 @Suite struct ServerValidatorAgreementTests {
     struct LiteralPlugin: ProviderPlugin {
         let name = "literal"

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The human-readable lookup report: aligned columns, and each hostname's registrable domain shown
 /// in full next to it, so a user sees at a glance who would receive their password. Every line and
 /// cell passes `TerminalText.sanitized` (remote text may hold controls or bidi overrides).
@@ -93,9 +99,3 @@ public enum TextReport {
         return count < length ? text + String(repeating: " ", count: length - count) : text
     }
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif

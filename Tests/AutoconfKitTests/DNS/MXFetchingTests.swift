@@ -53,7 +53,7 @@ import Testing
 
     @Test func theRaceStopsOnceNothingRunningCanWin() async throws {
         // The first URL answers; the ISPDB, ranked below it, hangs. The lookup does not wait for
-        // it (it used to wait for every URL, up to the per-request timeout of 5 s).
+        // it (waiting would take the per-request timeout, 5 s).
         let (result, elapsed, _) = try await lookup([
             .answer("autoconfig.hoster.test", autoconfigPath, body: TestDocuments.config(imap: "imap.hoster.test", id: "hoster.test")),
             .hang("ispdb.test", "/v1.1/hoster.test", seconds: 30),

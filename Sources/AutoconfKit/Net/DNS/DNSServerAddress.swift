@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// One `--dns-server HOST[:PORT]`: an IPv4 or IPv6 address (c-ares talks to addresses, not
 /// names), with an optional port, default 53. IPv6 with a port is written `[::1]:5353`.
 public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
@@ -40,9 +46,3 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { caresForm }
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
