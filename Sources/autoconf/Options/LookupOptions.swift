@@ -1,8 +1,29 @@
 import ArgumentParser
 import AutoconfKit
 
-// The option groups `lookup` and `verify` share (`@OptionGroup`), one struct per concern, so both
-// commands show the same options in --help and in completions, and parse them the same way.
+/// Every option `lookup` and `verify` share, one group per concern (each under its own heading in
+/// --help), so both commands show, complete and parse the same options.
+struct LookupOptions: ParsableArguments {
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Sources") var sources: SourceOptions
+    @OptionGroup(title: "Network") var network: NetworkOptions
+    @OptionGroup(title: "Login test") var login: VerifyOptions
+    @OptionGroup(title: "Manual settings") var manual: ManualOptions
+    @OptionGroup(title: "Cache") var cache: CacheOptions
+
+    /// The one place the options become an `Autoconf`, whose init validates them once; a problem
+    /// is one line and exit 2 (a ValidationError would add the usage text).
+    func autoconf() throws -> Autoconf {
+        var options = AutoconfOptions()
+        sources.apply(to: &options)
+        network.apply(to: &options)
+        options.cache = cache.policy
+        options.manual = try manual.settings()
+        let autoconf = Autoconf(options: options)
+        if let problem = autoconf.optionsProblem { throw BadInput(problem) }
+        return autoconf
+    }
+}
 
 /// What is printed.
 struct OutputOptions: ParsableArguments {

@@ -47,42 +47,24 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Domains looked up at once with --batch (default 4).", valueName: "n"))
     var jobs: Int = 4
 
-    @OptionGroup(title: "Output") var output: OutputOptions
-    @OptionGroup(title: "Sources") var sources: SourceOptions
-    @OptionGroup(title: "Network") var network: NetworkOptions
-    @OptionGroup(title: "Login test (with --verify)") var login: VerifyOptions
-    @OptionGroup(title: "Manual settings") var manual: ManualOptions
-    @OptionGroup(title: "Cache") var cache: CacheOptions
+    @OptionGroup var options: LookupOptions
 
     func validate() throws {
         if (email == nil) == (batch == nil) { throw ValidationError(batch == nil ? "give an email address (or --batch FILE)" : "give either an address or --batch, not both") }
         if batch != nil {
             if verify { throw ValidationError("--verify cannot be used with --batch") }
-            if output.format != .json && output.format != .text { throw ValidationError("--batch always prints JSON lines; --format cannot be used with it") }
+            if options.output.format != .json && options.output.format != .text { throw ValidationError("--batch always prints JSON lines; --format cannot be used with it") }
         }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
-        if !verify && !login.isEmpty {
+        if !verify && !options.login.isEmpty {
             throw ValidationError("--password-stdin, --password-env and --allow-plaintext only apply with --verify")
         }
     }
 
     func run() async throws {
-        let autoconf = try Lookup.autoconf(sources: sources, network: network, manual: manual, cache: cache)
+        let autoconf = try options.autoconf()
         if let batch { return try await runBatch(batch, autoconf: autoconf) }
-        try await Lookup.run(email ?? "", verify: verify, autoconf: autoconf, output: output, login: login)
-    }
-
-    /// The one place the options become an `Autoconf`, whose init validates them once; a problem
-    /// is one line and exit 2 (a ValidationError would add the usage text).
-    static func autoconf(sources: SourceOptions, network: NetworkOptions, manual: ManualOptions, cache: CacheOptions) throws -> Autoconf {
-        var options = AutoconfOptions()
-        sources.apply(to: &options)
-        network.apply(to: &options)
-        options.cache = cache.policy
-        options.manual = try manual.settings()
-        let autoconf = Autoconf(options: options)
-        if let problem = autoconf.optionsProblem { throw BadInput(problem) }
-        return autoconf
+        try await Lookup.run(email ?? "", verify: verify, autoconf: autoconf, output: options.output, login: options.login)
     }
 
     /// One address: the lookup, then the login test when asked, then the output and exit code.

@@ -23,15 +23,9 @@ struct Verify: AsyncParsableCommand {
     @Argument(help: "The email address, e.g. alice@example.org.")
     var email: String
 
-    @OptionGroup(title: "Login test") var login: VerifyOptions
-    @OptionGroup(title: "Output") var output: OutputOptions
-    @OptionGroup(title: "Sources") var sources: SourceOptions
-    @OptionGroup(title: "Network") var network: NetworkOptions
-    @OptionGroup(title: "Manual settings") var manual: ManualOptions
-    @OptionGroup(title: "Cache") var cache: CacheOptions
+    @OptionGroup var options: LookupOptions
 
     func run() async throws {
-        let autoconf = try Lookup.autoconf(sources: sources, network: network, manual: manual, cache: cache)
-        try await Lookup.run(email, verify: true, autoconf: autoconf, output: output, login: login)
+        try await Lookup.run(email, verify: true, autoconf: try options.autoconf(), output: options.output, login: options.login)
     }
 }
