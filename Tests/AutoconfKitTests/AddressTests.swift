@@ -35,13 +35,13 @@ import Testing
         #expect(DNSServerAddress(host: "::1", port: 993, isIPv6: true).description == "[::1]:993")
     }
 
-    @Test(arguments: ["127.1", "2130706433", "0x7f.0.0.1", "0x7f000001", "10.0.0.1.", "mail.123"])
+    @Test(arguments: ["127.1", "2130706433", "0x7f.0.0.1", "0x7f000001", "0x1", "10.0.0.1.", "mail.123"])
     func numericNamesAreNoServerHosts(_ host: String) {
         #expect(Hostname.serverHostProblem(host) != nil, "\(host)")
         #expect(DomainScope.refusal(host) != nil, "\(host)")
     }
 
-    @Test(arguments: ["192.0.2.1", "::1", "2001:db8::1", "imap.example.org", "mail-1.example.org"])
+    @Test(arguments: ["192.0.2.1", "::1", "2001:db8::1", "imap.example.org", "mail-1.example.org", "abc.def", "mail.b1", "cafe.example"])
     func literalsAndNamesAreServerHosts(_ host: String) {
         #expect(Hostname.serverHostProblem(host) == nil, "\(host)")
     }
