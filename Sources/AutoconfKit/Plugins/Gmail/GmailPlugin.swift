@@ -9,9 +9,8 @@ public struct GmailPlugin: ProviderPlugin {
     public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         if GoogleMail.consumerDomains.contains(domain) {
-            return .found([Candidate(
-                configuration: GoogleMail.configuration(for: domain, workspace: false), trust: .trusted,
-                provenance: HosterDetection.ownDomainProvenance(context, domain: domain, provider: "Google"))])
+            return .found([HosterDetection.ownDomain(context, domain: domain, provider: "Google",
+                                                     configuration: GoogleMail.configuration(for: domain, workspace: false))])
         }
         switch try await BestMX.lookup(domain, context: context) {
         case .none(let why):

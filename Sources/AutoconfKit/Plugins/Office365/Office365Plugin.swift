@@ -17,9 +17,8 @@ public struct Office365Plugin: ProviderPlugin {
     public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         if MicrosoftMail.consumerDomains.contains(domain) {
-            return .found([Candidate(
-                configuration: MicrosoftMail.configuration(for: domain, business: false), trust: .trusted,
-                provenance: HosterDetection.ownDomainProvenance(context, domain: domain, provider: "Microsoft"))])
+            return .found([HosterDetection.ownDomain(context, domain: domain, provider: "Microsoft",
+                                                     configuration: MicrosoftMail.configuration(for: domain, business: false))])
         }
         let mxOutcome: BestMX.Outcome
         do {

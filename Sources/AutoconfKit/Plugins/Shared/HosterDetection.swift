@@ -32,9 +32,11 @@ enum HosterDetection {
                          trust: trust(mxAuthenticated: mx.authenticated), provenance: provenance(context, domain: domain, mx: mx))
     }
 
-    /// The built-in answer for a provider's own consumer domain (gmail.com, outlook.com…).
-    static func ownDomainProvenance(_ context: PluginContext, domain: String, provider: String) -> Provenance {
-        context.provenance(source: "built-in \(provider) settings for \(domain)", channel: .bundled,
-                           registrableDomains: [PublicSuffix.registrableDomain(of: domain)])
+    /// The built-in answer for a provider's own consumer domain (gmail.com, outlook.com…): trusted,
+    /// as a bundled file is.
+    static func ownDomain(_ context: PluginContext, domain: String, provider: String, configuration: EmailConfiguration) -> Candidate {
+        Candidate(configuration: configuration, trust: .trusted,
+                  provenance: context.provenance(source: "built-in \(provider) settings for \(domain)", channel: .bundled,
+                                                 registrableDomains: [PublicSuffix.registrableDomain(of: domain)]))
     }
 }
