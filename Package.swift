@@ -2,8 +2,9 @@
 import PackageDescription
 
 /// Each C library is a thin system-library target: a modulemap, one shim header, pkg-config and the
-/// Debian package that provides it (CCurl and COpenSSL, loaded at run time, have no pkg-config: see below). Only the Swift wrappers in AutoconfKit/Net and AutoconfKit/Support
-/// import these modules.
+/// Debian package that provides it (CCurl and COpenSSL, loaded at run time, have no pkg-config: see below). The Swift wrappers in
+/// AutoconfKit/Net import them, and Formats/XML (libxml2); Verify/ imports CCurl only to read
+/// `CURLcode` values.
 func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
     .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
 }

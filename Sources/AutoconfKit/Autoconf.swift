@@ -13,8 +13,12 @@ import Foundation
 /// ```
 public struct Autoconf: Sendable {
     public let options: AutoconfOptions
-    /// Checked once: `options` cannot change after init.
-    private let optionsProblem: String?
+    /// The first unusable option, as one line, or nil. Checked once, here: `options` cannot
+    /// change after init, and every lookup with a problem throws `.invalidOption` with it.
+    public let optionsProblem: String?
+    /// The options as typed values, parsed once and handed to the HTTP client, the prober and
+    /// the login test.
+    let parsed: ParsedOptions
     public var registry: PluginRegistry
     /// Made once, so consecutive lookups share one HTTP client (and its open connections), one
     /// DNS channel and one prober.
@@ -23,8 +27,15 @@ public struct Autoconf: Sendable {
     /// `additionalPlugins` rank above the built-in ones unless placed with `registry.register`.
     public init(options: AutoconfOptions = AutoconfOptions(), additionalPlugins: [any ProviderPlugin] = []) {
         self.options = options
-        optionsProblem = options.problem()
-        services = BuiltInPlugins.services(options: options)
+        switch options.parsed() {
+        case .success(let parsed):
+            self.parsed = parsed
+            optionsProblem = nil
+        case .failure(let problem):
+            parsed = ParsedOptions()
+            optionsProblem = problem.message
+        }
+        services = BuiltInPlugins.services(options: options, parsed: parsed)
         var registry = BuiltInPlugins.registry(options: options)
         for (offset, plugin) in additionalPlugins.enumerated() { registry.register(plugin, at: offset) }
         self.registry = registry
@@ -71,14 +82,14 @@ public struct Autoconf: Sendable {
 
     /// The plugins only: no cache, no manual settings.
     public func discover(_ email: EmailAddress, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
-        let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly, pluginOptions: options.pluginOptions)
+        let query = LookupQuery(email: email, realName: options.realName, httpsOnly: options.httpsOnly)
         return await (try resolver()).lookup(query, services: services, observer: observer)
     }
 
     /// A login tester with these options' timeout, CA file and address mappings.
     public func loginVerifier(allowPlaintext: Bool = false) -> LoginVerifier {
-        LoginVerifier(options: LoginVerifier.Options(timeout: options.timeout, allowPlaintext: allowPlaintext, caFile: options.caFile, resolve: options.resolve,
-                                                     connectTo: options.connectTo, dnsServers: options.dnsServers))
+        LoginVerifier(options: LoginVerifier.Options(timeout: options.timeout, allowPlaintext: allowPlaintext, caFile: options.caFile,
+                                                     overrides: parsed.overrides, dnsServers: options.dnsServers))
     }
 }
 
@@ -99,7 +110,6 @@ public struct AutoconfOptions: Sendable {
     public var readsUserDirectory: Bool
     public var httpsOnly: Bool
     public var realName: String?
-    public var pluginOptions: [String: String]
     public var environment: [String: String]
     /// DNS servers (`--dns-server HOST[:PORT]`, IP addresses); empty uses the system's resolvers.
     public var dnsServers: [String]
@@ -133,7 +143,7 @@ public struct AutoconfOptions: Sendable {
     public init(
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
         preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = false,
-        httpsOnly: Bool = false, realName: String? = nil, pluginOptions: [String: String] = [:],
+        httpsOnly: Bool = false, realName: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment, dnsServers: [String] = [], caFile: String? = nil,
         resolve: [String] = [], connectTo: [String] = [], ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL,
         office365BaseURL: String = AutodiscoverV2Client.defaultBaseURL, httpTimeout: Duration = .seconds(5),
@@ -148,7 +158,6 @@ public struct AutoconfOptions: Sendable {
         self.readsUserDirectory = readsUserDirectory
         self.httpsOnly = httpsOnly
         self.realName = realName
-        self.pluginOptions = pluginOptions
         self.environment = environment
         self.dnsServers = dnsServers
         self.caFile = caFile
@@ -163,35 +172,49 @@ public struct AutoconfOptions: Sendable {
         self.manual = manual
     }
 
-    /// What the HTTP client is built from.
+    /// What the HTTP client is built from (the address mappings parsed from `resolve` and
+    /// `connectTo`; an unusable entry is in its `problem()`).
     public var httpConfiguration: HTTPClientConfiguration {
         HTTPClientConfiguration(caFile: caFile, resolve: resolve, connectTo: connectTo)
     }
 
-    /// The first unusable option, as the one line a user sees, or nil.
+    /// The first unusable option, as the one line a user sees, or nil. `Autoconf.init` runs the
+    /// same check once (`Autoconf.optionsProblem`); a front end holding an `Autoconf` asks it there.
     public func problem() -> String? {
-        if let problem = httpConfiguration.problem() { return problem }
+        if case .failure(let problem) = parsed() { return problem.message }
+        return nil
+    }
+
+    struct Problem: Error { var message: String }
+
+    /// The one validation: every option that is text becomes a typed value or a one-line problem.
+    func parsed() -> Result<ParsedOptions, Problem> {
+        func fail(_ message: String) -> Result<ParsedOptions, Problem> { .failure(Problem(message: message)) }
+        let http = httpConfiguration
+        if let problem = http.problem() { return fail(problem) }
+        var servers: [DNSServerAddress] = []
         for server in dnsServers {
-            if case .failure(let error) = DNSServerAddress.parse(server) { return error.message }
+            switch DNSServerAddress.parse(server) {
+            case .success(let address): servers.append(address)
+            case .failure(let error): return fail(error.message)
+            }
         }
         if trustResolverAD {
-            guard !dnsServers.isEmpty else { return "--trust-resolver-ad needs --dns-server with a validating resolver on loopback (127.0.0.1, ::1)" }
-            for server in dnsServers {
-                if case .success(let address) = DNSServerAddress.parse(server), !address.isLoopback {
-                    return "--trust-resolver-ad: '\(server.prefix(80))' is not a loopback address; the AD bit of a resolver across the network can be forged"
-                }
+            guard !servers.isEmpty else { return fail("--trust-resolver-ad needs --dns-server with a validating resolver on loopback (127.0.0.1, ::1)") }
+            if let (text, _) = zip(dnsServers, servers).first(where: { !$0.1.isLoopback }) {
+                return fail("--trust-resolver-ad: '\(text.prefix(80))' is not a loopback address; the AD bit of a resolver across the network can be forged")
             }
         }
         if trustAnchor != .root {
-            if trustResolverAD { return "--trust-anchor and --trust-resolver-ad exclude each other (with --trust-resolver-ad the resolver validates)" }
-            if let problem = trustAnchor.problem { return problem }
+            if trustResolverAD { return fail("--trust-anchor and --trust-resolver-ad exclude each other (with --trust-resolver-ad the resolver validates)") }
+            if let problem = trustAnchor.problem { return fail(problem) }
         }
         for (option, url) in [("--ispdb-url", ispdbBaseURL), ("--office365-url", office365BaseURL)] {
-            if let why = URLCheck.problem(url) { return "\(option): \(why)" }
-            if url.contains("?") || url.contains("#") { return "\(option): the URL may not have a query or fragment" }
+            if let why = URLCheck.problem(url) { return fail("\(option): \(why)") }
+            if url.contains("?") || url.contains("#") { return fail("\(option): the URL may not have a query or fragment") }
         }
-        guard httpTimeout > .zero else { return "the HTTP timeout must be positive" }
-        return nil
+        guard httpTimeout > .zero else { return fail("the HTTP timeout must be positive") }
+        return .success(ParsedOptions(http: http, dnsServers: servers))
     }
 
     /// The cache these options use, or nil when no directory can be found.
@@ -219,7 +242,6 @@ public struct AutoconfOptions: Sendable {
             ("connect-to", connectTo.joined(separator: ",")),
             ("ispdb-url", ispdbBaseURL),
             ("office365-url", office365BaseURL),
-            ("plugin-options", pluginOptions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")),
         ]
         return components.map { "\($0.0)=\($0.1)" }.joined(separator: "|")
     }
@@ -249,4 +271,12 @@ public struct AutoconfOptions: Sendable {
         if readsUserDirectory, let xdg = UserProviderDirectory.path(environment: environment) { directories.append(xdg) }
         return directories
     }
+}
+
+/// `AutoconfOptions` after its one validation: what the services are built from.
+struct ParsedOptions: Sendable {
+    var http = HTTPClientConfiguration(overrides: ConnectOverrides())
+    var dnsServers: [DNSServerAddress] = []
+
+    var overrides: ConnectOverrides { http.overrides }
 }

@@ -33,7 +33,6 @@ typedef __typeof__(&curl_free) autoconf_curl_free_fn;
 // wrappers below take the resolved pointer and make the variadic call from C.
 typedef __typeof__(&curl_easy_setopt) autoconf_curl_easy_setopt_fn;
 typedef __typeof__(&curl_easy_getinfo) autoconf_curl_easy_getinfo_fn;
-typedef __typeof__(&curl_multi_setopt) autoconf_curl_multi_setopt_fn;
 
 // curl_easy_setopt / curl_easy_getinfo are variadic, which Swift cannot call: typed wrappers.
 static inline CURLcode autoconf_curl_setopt_long(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, long v) { return f(h, o, v); }
@@ -43,7 +42,6 @@ static inline CURLcode autoconf_curl_setopt_slist(autoconf_curl_easy_setopt_fn f
 static inline CURLcode autoconf_curl_setopt_write_callback(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, size_t (*cb)(char *, size_t, size_t, void *)) { return f(h, o, cb); }
 static inline CURLcode autoconf_curl_getinfo_long(autoconf_curl_easy_getinfo_fn f, CURL *h, CURLINFO i, long *v) { return f(h, i, v); }
 static inline CURLcode autoconf_curl_getinfo_string(autoconf_curl_easy_getinfo_fn f, CURL *h, CURLINFO i, char **v) { return f(h, i, v); }
-static inline CURLcode autoconf_curl_getinfo_double(autoconf_curl_easy_getinfo_fn f, CURL *h, CURLINFO i, double *v) { return f(h, i, v); }
 static inline CURLcode autoconf_curl_setopt_off(autoconf_curl_easy_setopt_fn f, CURL *h, CURLoption o, curl_off_t v) { return f(h, o, v); }
 static inline CURLcode autoconf_curl_setopt_header_callback(autoconf_curl_easy_setopt_fn f, CURL *h, size_t (*cb)(char *, size_t, size_t, void *)) { return f(h, CURLOPT_HEADERFUNCTION, cb); }
 // CURLVERSION_NOW aliases an enum constant, which Swift does not import.
@@ -51,8 +49,7 @@ static inline curl_version_info_data *autoconf_curl_version_info_now(autoconf_cu
 // CURLMsg keeps its result in an anonymous union: read it in C.
 static inline CURLcode autoconf_curl_msg_result(const CURLMsg *m) { return m->data.result; }
 static inline int autoconf_curl_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
-static inline CURLMcode autoconf_curl_multi_setopt_long(autoconf_curl_multi_setopt_fn f, CURLM *m, CURLMoption o, long v) { return f(m, o, v); }
-// Mail login tester (Verify/): debug and progress callbacks and the certificate chain.
+// The mail session (Net/Mail/CurlMailSession): debug and progress callbacks and the certificate chain.
 typedef int (*autoconf_curl_debug_cb)(CURL *, curl_infotype, char *, size_t, void *);
 typedef int (*autoconf_curl_xferinfo_cb)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 static inline CURLcode autoconf_curl_setopt_debug_callback(autoconf_curl_easy_setopt_fn f, CURL *h, autoconf_curl_debug_cb cb) { return f(h, CURLOPT_DEBUGFUNCTION, cb); }

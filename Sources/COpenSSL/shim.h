@@ -46,7 +46,4 @@ static inline long autoconf_SSL_set_tlsext_host_name(autoconf_SSL_ctrl_fn f, SSL
 static inline long autoconf_SSL_CTX_set_min_proto_version(autoconf_SSL_CTX_ctrl_fn f, SSL_CTX *c, int v) {
     return f(c, SSL_CTRL_SET_MIN_PROTO_VERSION, v, NULL);
 }
-static inline long autoconf_SSL_CTX_set_mode(autoconf_SSL_CTX_ctrl_fn f, SSL_CTX *c, long m) {
-    return f(c, SSL_CTRL_MODE, m, NULL);
-}
 #endif

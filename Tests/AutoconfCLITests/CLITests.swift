@@ -200,6 +200,24 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stdout.contains("lookup"))
     }
+
+    /// `verify` shares `lookup`'s option groups instead of re-parsing its arguments: its help and
+    /// its completions list them (they listed none).
+    @Test func verifyHelpAndCompletionsListTheLookupOptions() async throws {
+        let help = try await autoconf(["verify", "--help"])
+        #expect(help.status == 0)
+        for option in ["--password-stdin", "--password-env", "--yes", "--allow-plaintext", "--json", "--timeout", "--dns-server", "--resolve", "--connect-to", "--ca-file", "--imap", "--smtp", "--security", "--username", "--cache"] {
+            #expect(help.stdout.contains(option), "\(option)")
+        }
+        #expect(!help.stdout.contains("--batch"))
+        let lookupHelp = try await autoconf(["lookup", "--help"])
+        for section in ["OUTPUT:", "SOURCES:", "NETWORK:", "MANUAL SETTINGS:", "CACHE:"] {
+            #expect(lookupHelp.stdout.contains(section), "\(section)")
+        }
+        let completions = try await autoconf(["--generate-completion-script", "bash"])
+        let verifySection = completions.stdout.components(separatedBy: "_autoconf_verify()").dropFirst().first ?? ""
+        #expect(verifySection.contains("--password-stdin") && verifySection.contains("--connect-to"))
+    }
 }
 
 func ProviderCatalogTests_file(id: String, domains: [String], host: String = "mail.example.com") -> String {

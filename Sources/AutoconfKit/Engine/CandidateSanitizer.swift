@@ -40,7 +40,9 @@ struct CandidateSanitizer: Sendable {
         return result
     }
 
-    /// Also applied to servers read back from the cache.
+    /// The one server validator: every plugin's answer and every server read back from the cache
+    /// (`LookupCache`) pass it, so the two can never disagree on what a server may be. A host is
+    /// a hostname or an IP literal (`Hostname.serverHostProblem`).
     static func isValid(_ server: Server) -> Bool { problem(server) == nil }
 
     /// Which field of a server fails validation, and why; nil when it is usable.
@@ -48,7 +50,7 @@ struct CandidateSanitizer: Sendable {
         // A username goes into LOGIN/AUTH lines: CR/LF there would inject commands.
         if let username = server.username, let why = WireValue.problem(username) { return "username: \(why)" }
         if let hostname = server.hostname {
-            if let why = Hostname.problem(hostname) { return "hostname: \(why)" }
+            if let why = Hostname.serverHostProblem(hostname) { return "hostname: \(why)" }
             guard let port = server.port else { return "port: missing" }
             guard (1...65535).contains(port) else { return "port: \(port) is not 1-65535" }
             if server.socketType == nil { return "socketType: missing or unknown" }

@@ -5,13 +5,10 @@ public struct LookupQuery: Sendable, Hashable {
     public var realName: String?
     /// Only HTTPS sources (no plain-HTTP autoconfig).
     public var httpsOnly: Bool
-    /// Free-form options for plugins an embedding tool adds (`--plugin-option key=value`).
-    public var pluginOptions: [String: String]
 
-    public init(email: EmailAddress, realName: String? = nil, httpsOnly: Bool = false, pluginOptions: [String: String] = [:]) {
+    public init(email: EmailAddress, realName: String? = nil, httpsOnly: Bool = false) {
         self.email = email
         self.realName = realName
         self.httpsOnly = httpsOnly
-        self.pluginOptions = pluginOptions
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// What happened during a lookup, for `-v` and for front ends that show progress.
 public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable, Codable {
@@ -48,9 +54,3 @@ public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// Receives trace events; called from any task, so it must be thread-safe.
 public typealias TraceObserver = @Sendable (TraceEvent) -> Void
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Reads config-v1.1/1.2 documents (draft-ietf-mailmaint-autoconfig, Thunderbird's format)
 /// tolerantly, as the draft's "XML validation" section asks: an invalid server section or an
 /// unknown value is skipped with a warning, and the document is rejected only when nothing usable
@@ -212,9 +218,3 @@ enum URLCheck {
             || scalar.properties.generalCategory == .format
     }
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif

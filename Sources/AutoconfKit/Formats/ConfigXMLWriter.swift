@@ -67,9 +67,9 @@ public enum ConfigXMLWriter {
     /// endpoint, and the endpoints as `<owaURL>`, `<ewsURL>`, `<easURL>` (Thunderbird ignores `<url>`).
     static func exchange(_ server: Server, tag: String) -> XMLElement {
         var node = XMLElement(name: tag, attributes: ["type": "exchange"])
-        let endpoint = server.url.flatMap { URLComponents(string: $0) }
+        let endpoint = server.url.flatMap(URLHost.parse)
         if let hostname = server.hostname ?? endpoint?.host { node.children.append(text("hostname", hostname)) }
-        if let port = server.port ?? endpoint?.port ?? (endpoint?.scheme?.lowercased() == "http" ? 80 : endpoint == nil ? nil : 443) {
+        if let port = server.port ?? endpoint?.port {
             node.children.append(text("port", String(port)))
         }
         if let socket = server.socketType { node.children.append(text("socketType", socket.rawValue)) }

@@ -78,7 +78,7 @@ public enum LookupJSON {
             socket = server.socketType?.rawValue
             username = server.username
             authentication = server.authentication.map { Self.methodName($0.method) }
-            registrableDomain = (server.hostname ?? server.url.flatMap { URLComponents(string: $0)?.host }).map(PublicSuffix.registrableDomain(of:))
+            registrableDomain = (server.hostname ?? server.url.flatMap(URLHost.reportHost)).map(PublicSuffix.registrableDomain(of:))
         }
     }
 

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The draft's placeholders, replaced in every field where a document may use them (hostnames,
 /// usernames, URLs, display texts), in every alternative server — incoming and outgoing alike.
 public struct Placeholders: Sendable {
@@ -63,9 +69,3 @@ public struct Placeholders: Sendable {
         return Placeholders(email: sample, realName: "User")
     }()
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif

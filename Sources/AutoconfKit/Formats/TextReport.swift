@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The human-readable lookup report: aligned columns, and each hostname's registrable domain shown
 /// in full next to it, so a user sees at a glance who would receive their password. Every line and
 /// cell passes `TerminalText.sanitized` (remote text may hold controls or bidi overrides).
@@ -25,7 +31,7 @@ public enum TextReport {
         func add(_ role: String, _ servers: [Server]) {
             for (index, server) in servers.enumerated() {
                 let host = server.hostname ?? server.url ?? "?"
-                let domain = (server.hostname ?? server.url.flatMap(hostOf)).map(PublicSuffix.registrableDomain(of:)) ?? "?"
+                let domain = (server.hostname ?? server.url.flatMap(URLHost.reportHost)).map(PublicSuffix.registrableDomain(of:)) ?? "?"
                 rows.append([
                     index == 0 ? role : "", server.type.rawValue, host, server.port.map(String.init) ?? "",
                     server.socketType.map(securityLabel) ?? "", server.username ?? "(none)", domain,
@@ -41,7 +47,7 @@ public enum TextReport {
         if let oauth = configuration.oauth2 { lines.append("oauth2          issuer \(oauth.issuer)") }
         lines.append("trust           \(best.trust)")
         if best.trust.level == .confirm {
-            let domains = Set((configuration.incoming + configuration.outgoing).compactMap { $0.hostname ?? $0.url.flatMap(hostOf) }
+            let domains = Set((configuration.incoming + configuration.outgoing).compactMap { $0.hostname ?? $0.url.flatMap(URLHost.reportHost) }
                 .map(PublicSuffix.registrableDomain(of:))).sorted()
             lines.append("                confirm before sending a password to: \(domains.joined(separator: ", "))")
         }
@@ -70,16 +76,6 @@ public enum TextReport {
         }
     }
 
-    static func hostOf(_ url: String) -> String? {
-        // One parser decides the host everywhere: libcurl's (URLHost); the split below only
-        // when libcurl cannot be loaded, where no HTTP request is made either.
-        if let host = URLHost.of(url) { return host }
-        guard let start = url.firstRange(of: "://")?.upperBound else { return nil }
-        let rest = url[start...]
-        let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
-        return host.isEmpty ? nil : String(host)
-    }
-
     /// Left-aligned columns separated by two spaces; never truncates a cell.
     public static func table(_ rows: [[String]]) -> [String] {
         let rows = rows.map { $0.map(TerminalText.sanitized) }
@@ -103,9 +99,3 @@ public enum TextReport {
         return count < length ? text + String(repeating: " ", count: length - count) : text
     }
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The authentication vocabulary of draft-ietf-mailmaint-autoconfig, plus the legacy values
 /// `plain` and `secure` that older documents use, and anything unknown kept verbatim.
 public enum AuthenticationMethod: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -75,9 +81,3 @@ public struct Authentication: Sendable, Hashable, Codable, CustomStringConvertib
 
     public var description: String { system.map { "\(method) (\($0))" } ?? method.rawValue }
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif

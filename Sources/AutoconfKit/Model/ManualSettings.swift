@@ -147,10 +147,7 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
-    public var description: String {
-        let shown = host.contains(":") ? "[\(host)]" : host
-        return port.map { "\(shown):\($0)" } ?? shown
-    }
+    public var description: String { HostPort(host: host, port: port).description }
 
     public static func parse(_ text: String, field: String) throws(ManualSettingsError) -> ServerAddress {
         func fail(_ problem: String) -> ManualSettingsError { ManualSettingsError(field: field, value: text, problem: problem) }
@@ -158,39 +155,18 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         if input.isEmpty { throw fail("the server is empty") }
         if input.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { throw fail("the server contains a control character") }
         if input.contains("://") { throw fail("give HOST[:PORT] without a scheme") }
-        var hostPart: Substring
-        var portPart: Substring?
-        if input.hasPrefix("[") {
-            guard let close = input.firstIndex(of: "]") else { throw fail("missing ']' after the IPv6 address") }
-            hostPart = input[input.index(after: input.startIndex)..<close]
-            let rest = input[input.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.hasPrefix(":") else { throw fail("expected ':PORT' after ']'") }
-                portPart = rest.dropFirst()
-            }
-            guard IPAddress.isIPv6(String(hostPart)) else { throw fail("'\(hostPart)' is not an IPv6 address") }
-        } else {
-            let colons = input.filter { $0 == ":" }.count
-            if colons > 1 {
-                throw fail(IPAddress.isIPv6(input) ? "put an IPv6 address in brackets, e.g. [\(input)]:993" : "too many ':'")
-            }
-            if let colon = input.firstIndex(of: ":") {
-                hostPart = input[..<colon]
-                portPart = input[input.index(after: colon)...]
-            } else {
-                hostPart = Substring(input)
-            }
+        let split: HostPort
+        switch HostPort.split(input) {
+        case .success(let value): split = value
+        case .failure(let problem): throw fail(problem.message)
         }
-        var port: Int?
-        if let portPart {
-            let digits = portPart.trimmingWhitespace()
-            if digits.isEmpty { throw fail("the port after ':' is missing") }
-            guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(digits), (1...65535).contains(value) else {
-                throw fail("the port '\(digits.prefix(10))' is not a number from 1 to 65535")
-            }
-            port = value
+        if split.bracketed {
+            guard IPAddress.isIPv6(split.host) else { throw fail("'\(split.host.prefix(60))' is not an IPv6 address") }
+        } else if split.host.contains(":") {
+            throw fail(IPAddress.isIPv6(input) ? "put an IPv6 address in brackets, e.g. [\(input)]:993" : "too many ':'")
         }
-        var host = hostPart.trimmingWhitespace()
+        let port = split.port
+        var host = split.host.trimmingWhitespace()
         if host.isEmpty { throw fail("the hostname is empty") }
         if IPAddress.isLiteral(host) { return ServerAddress(host: host, port: port) }
         // One canonical form, as for address domains: at most one trailing dot, stripped.
@@ -200,7 +176,7 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
         case .success(let ascii): host = ascii.lowercased()
         case .failure(let error): throw fail(error.message)
         }
-        if let problem = Hostname.problem(host) { throw fail(problem) }
+        if let problem = Hostname.serverHostProblem(host) { throw fail(problem) }
         if host.hasSuffix(".") { throw fail("the hostname has an empty label") }
         return ServerAddress(host: host, port: port)
     }

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// How the connection is secured: `SSL` is implicit TLS from the first byte (RFC 8314's preferred
 /// form), `STARTTLS` upgrades a plain connection, `plain` is no encryption at all.
 public enum SocketType: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
@@ -27,9 +33,3 @@ public enum SocketType: String, Sendable, Hashable, Codable, CaseIterable, Custo
         }
     }
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif

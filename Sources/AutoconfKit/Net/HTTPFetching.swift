@@ -1,6 +1,6 @@
 /// The HTTP seam every HTTP-based plugin uses. One call is one request and one response: no
-/// redirect is followed here (plugins follow redirects hop by hop with `RedirectPolicy`, so every
-/// hop is checked and recorded). The libcurl client implements it; tests may inject their own.
+/// redirect is followed here (plugins follow redirects hop by hop with `RedirectFollower`, so
+/// every hop is checked and recorded). The libcurl client implements it; tests may inject their own.
 public protocol HTTPFetching: Sendable {
     func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse
 }

@@ -22,20 +22,24 @@ public enum BuiltInPlugins {
     /// The HTTP client, the c-ares resolver (`--dns-server`, else the system's resolvers) and the
     /// mail prober (`--ca-file`, `--resolve`, `--connect-to`); the client and the resolver are
     /// built on first use. `Autoconf` makes these once and shares them between its lookups.
-    /// Options are validated by the front end; an invalid override list here is ignored rather
-    /// than crashing a library caller.
+    /// Unusable options give services without address mappings: `Autoconf` refuses to look up
+    /// with them anyway (`optionsProblem`).
     public static func services(options: AutoconfOptions) -> LookupServices {
+        services(options: options, parsed: (try? options.parsed().get()) ?? ParsedOptions())
+    }
+
+    static func services(options: AutoconfOptions, parsed: ParsedOptions) -> LookupServices {
         var services = LookupServices()
         // Offline lookups get no network service at all (no curl, no c-ares thread).
         guard !options.offline else { return services }
         // OpenSSL is initialized by its first user (TLSContext, CurlLibrary), not here: reading
         // openssl.cnf costs a lookup that bundled files answer a few milliseconds for nothing.
-        // A client that cannot be built (unreadable --ca-file) was already reported by
-        // `AutoconfOptions.problem()`.
+        // A client that cannot be built (unreadable --ca-file) was already reported by the
+        // options' validation.
         let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers, trustsAD: options.trustResolverAD, trustAnchor: options.trustAnchor))
         services[DNSResolverKey.self] = resolver
-        let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
-        let http = LazyHTTPClient(configuration: options.httpConfiguration)
+        let overrides = parsed.overrides
+        let http = LazyHTTPClient(configuration: parsed.http)
         services[HTTPClientKey.self] = options.dnsServers.isEmpty
             ? ResolveFailureCheck(inner: http, resolver: resolver) : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
         services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)

@@ -22,21 +22,18 @@ public struct LoginVerifier: Sendable {
         public var allowPlaintext: Bool
         /// Extra CA certificates (PEM) trusted in addition to the system roots.
         public var caFile: String?
-        /// curl-style `HOST:PORT:ADDR` mappings.
-        public var resolve: [String]
-        /// curl-style `HOST:PORT:CONNECT-TO-HOST:CONNECT-TO-PORT` mappings (`--connect-to`).
-        public var connectTo: [String]
+        /// `--resolve` / `--connect-to`, parsed (`ConnectOverrides.parse`).
+        public var overrides: ConnectOverrides
         /// DNS servers (`--dns-server`): the server's name is resolved with them, as every lookup
         /// is, and the address handed to libcurl; empty: libcurl's own resolver.
         public var dnsServers: [String]
 
-        public init(timeout: Duration = .seconds(10), allowPlaintext: Bool = false, caFile: String? = nil, resolve: [String] = [],
-                    connectTo: [String] = [], dnsServers: [String] = []) {
+        public init(timeout: Duration = .seconds(10), allowPlaintext: Bool = false, caFile: String? = nil,
+                    overrides: ConnectOverrides = ConnectOverrides(), dnsServers: [String] = []) {
             self.timeout = timeout
             self.allowPlaintext = allowPlaintext
             self.caFile = caFile
-            self.resolve = resolve
-            self.connectTo = connectTo
+            self.overrides = overrides
             self.dnsServers = dnsServers
         }
     }
@@ -102,10 +99,10 @@ public struct LoginVerifier: Sendable {
         // 1. The probe: no credentials.
         var request = MailSessionRequest(
             mailProtocol: mailProtocol, host: host, port: port, security: socket, timeout: remaining(deadline),
-            caFile: options.caFile, resolve: options.resolve, connectTo: options.connectTo)
+            caFile: options.caFile, resolve: options.overrides.curlResolve, connectTo: options.overrides.curlConnectTo)
         if !options.dnsServers.isEmpty {
             switch await resolveWithDNSServers(host, port: port) {
-            case .success(let entry?): request.resolve.append(entry)
+            case .success(let addresses?): request.resolve = options.overrides.pinning(host: host, port: port, to: addresses).curlResolve
             case .success(nil): break
             case .failure(let why):
                 result.error = why.description
@@ -205,18 +202,15 @@ public struct LoginVerifier: Sendable {
         return finish()
     }
 
-    /// `HOST:PORT:ADDRS` for libcurl from the `--dns-server` resolvers, nil when `--resolve` or
+    /// The server's addresses from the `--dns-server` resolvers, nil when `--resolve` or
     /// `--connect-to` already decides where the connection goes (as for HTTP), or for an IP literal.
-    private func resolveWithDNSServers(_ host: String, port: Int) async -> Result<String?, DNSResolutionFailure> {
+    private func resolveWithDNSServers(_ host: String, port: Int) async -> Result<[String]?, DNSResolutionFailure> {
         if IPAddress.isLiteral(host) { return .success(nil) }
-        let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
-        let route = overrides.route(host: host, port: port)
-        if route.addresses != nil || route.host != DNSPluginSupport.normalized(host) || route.port != port { return .success(nil) }
+        if options.overrides.decides(host: host, port: port) { return .success(nil) }
         do {
             let answer = try await LazyDNSResolver(servers: options.dnsServers).addresses(host)
             guard !answer.records.isEmpty else { return .failure(DNSResolutionFailure("cannot resolve \(host): no addresses")) }
-            let addresses = answer.records.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: ",")
-            return .success("\(host):\(port):\(addresses)")
+            return .success(answer.records)
         } catch {
             return .failure(DNSResolutionFailure("cannot resolve \(host): \(error)"))
         }

@@ -1,12 +1,10 @@
 /// Why the login tester could not run at all (not: why a login failed — that is a `ServerCheck`).
 public enum VerifyFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case failure(String)
-    case invalidOption(String)
 
     public var description: String {
         switch self {
         case .failure(let message): message
-        case .invalidOption(let message): message
         }
     }
 }

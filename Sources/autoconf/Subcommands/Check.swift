@@ -29,20 +29,7 @@ struct Check: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Give up on each family's lookup after this many seconds.", valueName: "seconds"))
     var timeout: Double = 10
 
-    @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (repeatable).", valueName: "host[:port]"))
-    var dnsServers: [String] = []
-
-    @Option(name: .customLong("trust-anchor"), help: ArgumentHelp("Validate DNSSEC from the DS/DNSKEY records in this file instead of the root key; 'none': validate nothing.", valueName: "file"))
-    var trustAnchor: String?
-
-    @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "path"))
-    var caFile: String?
-
-    @Option(name: .long, help: ArgumentHelp("Connect to ADDR for HOST:PORT, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
-    var resolve: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Connect to HOST2:PORT2 for HOST:PORT, as curl --connect-to does (repeatable).", valueName: "host:port:host2:port2"))
-    var connectTo: [String] = []
+    @OptionGroup(title: "Network") var network: NetworkOptions
 
     @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended.", valueName: "url"))
     var ispdbURL: String = ISPDBPlugin.defaultBaseURL
@@ -61,10 +48,9 @@ struct Check: AsyncParsableCommand {
             return family
         }
         var options = AutoconfOptions(
-            timeout: .milliseconds(Int64(timeout * 1000)), readsUserDirectory: false, dnsServers: dnsServers, caFile: caFile,
-            resolve: resolve, connectTo: connectTo, ispdbBaseURL: ispdbURL, office365BaseURL: office365URL)
+            timeout: .milliseconds(Int64(timeout * 1000)), readsUserDirectory: false, ispdbBaseURL: ispdbURL, office365BaseURL: office365URL)
+        network.apply(to: &options)
         options.httpTimeout = min(options.httpTimeout, options.timeout)
-        if let trustAnchor { options.trustAnchor = DNSTrustAnchor(argument: trustAnchor) }
         if let problem = options.problem() { throw BadInput(problem) }
         let audit = await DomainAudit.run(email, options: options, families: families)
         if json {

@@ -35,200 +35,50 @@ struct Lookup: AsyncParsableCommand {
               autoconf lookup --batch addresses.txt --jobs 8 > results.jsonl
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, xml, aerc, neomutt, mbsync, himalaya, mobileconfig
-
-        var exporter: ExportFormat? { self == .text || self == .json ? nil : ExportFormat(rawValue: rawValue) }
-    }
-
     @Argument(help: "The email address, e.g. alice@example.org (not with --batch).")
     var email: String?
 
-    @Flag(name: .long, help: "Print JSON (same as --format json).")
-    var json = false
-
-    @Option(name: .long, help: "Output format: text, json (versioned schema, see README), xml (config-v1.1, Thunderbird), aerc, neomutt, mbsync (isync + msmtp), himalaya or mobileconfig (Apple).")
-    var format: Format = .text
-
-    @Flag(name: .long, help: "Use only sources that need no network (provider files).")
-    var offline = false
-
-    @Option(name: .long, help: ArgumentHelp("Sources to use, in rank order, comma-separated (see `autoconf plugins`).", valueName: "a,b,c"))
-    var plugins: String?
-
-    @Option(name: .long, help: ArgumentHelp("Give up after this many seconds (default 10; the login test has its own deadline of the same length).", valueName: "seconds"))
-    var timeout: Double = 10
-
-    @Option(name: .long, help: ArgumentHelp("A directory of provider files to use before all others (repeatable).", valueName: "dir"))
-    var providers: [String] = []
-
-    @Flag(name: .long, help: "Do not read $XDG_CONFIG_HOME/autoconf/providers/.")
-    var noUserProviders = false
-
-    @Option(name: .long, help: ArgumentHelp("Preferred incoming protocol when both are offered: imap or pop3.", valueName: "protocol"))
-    var prefer: String = "imap"
-
-    @Flag(name: .long, help: "Never use plain-HTTP sources.")
-    var httpsOnly = false
-
-    @Option(name: .long, help: "Your name, for documents that use %REALNAME% and for exported files.")
-    var realName: String?
-
-    @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (IP address, optional :PORT; repeatable).", valueName: "host[:port]"))
-    var dnsServers: [String] = []
-
-    @Flag(name: .customLong("trust-resolver-ad"), help: "Believe the DNSSEC AD bit of the --dns-server resolvers (loopback addresses only: run a validating resolver on this machine).")
-    var trustResolverAD = false
-
-    @Option(name: .customLong("trust-anchor"), help: ArgumentHelp("Validate DNSSEC from the DS/DNSKEY records in this file instead of the root key (dns-root-data); 'none': validate nothing.", valueName: "file"))
-    var trustAnchor: String?
-
-    @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file (enterprise roots).", valueName: "path"))
-    var caFile: String?
-
-    @Option(name: .long, help: ArgumentHelp("Connect to ADDR for HOST:PORT, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
-    var resolve: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Connect to HOST2:PORT2 for HOST:PORT, as curl --connect-to does (repeatable).", valueName: "host:port:host2:port2"))
-    var connectTo: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended.", valueName: "url"))
-    var ispdbURL: String = ISPDBPlugin.defaultBaseURL
-
-    @Option(name: .long, help: ArgumentHelp("Office 365 / Autodiscover v2 base URL.", valueName: "url"))
-    var office365URL: String = AutodiscoverV2Client.defaultBaseURL
-
-    @Option(name: .long, help: ArgumentHelp("Give up on one HTTP request after this many seconds.", valueName: "seconds"))
-    var httpTimeout: Double = 5
-
-    // The login test.
     @Flag(name: .long, help: "Log in to the chosen servers to prove the settings work (exit 5 when a login fails).")
     var verify = false
 
-    @Flag(name: .long, help: "Read the password from the first line of standard input.")
-    var passwordStdin = false
-
-    @Option(name: .long, help: ArgumentHelp("Read the password from this environment variable.", valueName: "name"))
-    var passwordEnv: String?
-
-    @Flag(name: .long, help: "Accept a configuration that needs confirming without asking (check its servers first).")
-    var yes = false
-
-    @Flag(name: .long, help: "Allow the login test to send the password over an unencrypted connection.")
-    var allowPlaintext = false
-
-    // Manual settings.
-    @Option(name: .long, help: ArgumentHelp("Use this IMAP server (port defaults to the standard one).", valueName: "host[:port]"))
-    var imap: String?
-
-    @Option(name: .long, help: ArgumentHelp("Use this POP3 server.", valueName: "host[:port]"))
-    var pop3: String?
-
-    @Option(name: .long, help: ArgumentHelp("Use this SMTP server.", valueName: "host[:port]"))
-    var smtp: String?
-
-    @Option(name: .long, help: ArgumentHelp("Security for the servers given: ssl, starttls or plain.", valueName: "mode"))
-    var security: String?
-
-    @Option(name: .long, help: "Login name for every server.")
-    var username: String?
-
-    // Batch and cache.
     @Option(name: .long, help: ArgumentHelp("Look up every address in FILE (one a line; - for standard input); prints one JSON line each, in order.", valueName: "file"))
     var batch: String?
 
     @Option(name: .long, help: ArgumentHelp("Domains looked up at once with --batch (default 4).", valueName: "n"))
     var jobs: Int = 4
 
-    @Flag(name: .long, help: "Use the lookup cache ($XDG_CACHE_HOME/autoconf): answer from a fresh entry, store new domain-level answers (off by default).")
-    var cache = false
-
-    @Flag(name: .long, help: "Do not use the lookup cache (the default; kept for scripts).")
-    var noCache = false
-
-    @Flag(name: .long, help: "Ignore cached answers, look up again and cache the new answer.")
-    var refresh = false
-
-    @Flag(name: .shortAndLong, help: "Print what every source did to standard error.")
-    var verbose = false
+    @OptionGroup var options: LookupOptions
 
     func validate() throws {
-        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
-        guard ["imap", "pop3"].contains(prefer.lowercased()) else { throw ValidationError("--prefer must be imap or pop3") }
-        for directory in providers {
-            guard isDirectory(directory) else {
-                throw ValidationError("--providers \(directory): not a directory")
-            }
-        }
-        guard httpTimeout > 0, httpTimeout <= 600 else { throw ValidationError("--http-timeout must be between 0 and 600 seconds") }
         if (email == nil) == (batch == nil) { throw ValidationError(batch == nil ? "give an email address (or --batch FILE)" : "give either an address or --batch, not both") }
         if batch != nil {
             if verify { throw ValidationError("--verify cannot be used with --batch") }
-            if format != .json && format != .text { throw ValidationError("--batch always prints JSON lines; --format cannot be used with it") }
+            if options.output.format != .json && options.output.format != .text { throw ValidationError("--batch always prints JSON lines; --format cannot be used with it") }
         }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 64") }
-        if noCache && (refresh || cache) { throw ValidationError("--no-cache excludes --cache and --refresh") }
-        if passwordStdin && passwordEnv != nil { throw ValidationError("--password-stdin and --password-env exclude each other") }
-        if !verify && (passwordStdin || passwordEnv != nil || allowPlaintext) {
+        if !verify && !options.login.isEmpty {
             throw ValidationError("--password-stdin, --password-env and --allow-plaintext only apply with --verify")
         }
     }
 
-    /// The HTTP-related options applied to `options`.
-    func httpOptions(_ options: AutoconfOptions) -> AutoconfOptions {
-        var options = options
-        options.caFile = caFile
-        options.resolve = resolve
-        options.connectTo = connectTo
-        options.ispdbBaseURL = ispdbURL
-        options.office365BaseURL = office365URL
-        options.httpTimeout = .milliseconds(Int64(httpTimeout * 1000))
-        return options
-    }
-
-    func options() throws -> AutoconfOptions {
-        var options = AutoconfOptions()
-        options.timeout = .milliseconds(Int64(timeout * 1000))
-        options.offline = offline
-        options.plugins = plugins.map { $0.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
-        options.providerDirectories = providers
-        options.readsUserDirectory = !noUserProviders
-        options.preferredIncoming = ServerType(rawValue: prefer)
-        options.httpsOnly = httpsOnly
-        options.realName = realName
-        options.dnsServers = dnsServers
-        options.trustResolverAD = trustResolverAD
-        if let trustAnchor { options.trustAnchor = DNSTrustAnchor(argument: trustAnchor) }
-        options = httpOptions(options)
-        // One line, exit 2 (a ValidationError would add the usage text).
-        if let problem = options.problem() { throw BadInput(problem) }
-        // No disk cache unless asked: a diagnostic tool must show today's answer (a sysadmin who
-        // just fixed their autoconfig would otherwise see yesterday's). --batch shares
-        // domain-level answers in memory either way.
-        options.cache = refresh ? .refresh : cache ? .use : .off
-        do {
-            options.manual = try ManualSettings.parse(
-                imap: imap, pop3: pop3, smtp: smtp, security: security, username: username,
-                fieldNames: ["imap": "--imap", "pop3": "--pop3", "smtp": "--smtp", "security": "--security", "username": "--username"])
-        } catch {
-            throw BadInput(error.description)
-        }
-        return options
-    }
-
     func run() async throws {
-        let autoconf = Autoconf(options: try options())
+        let autoconf = try options.autoconf()
         if let batch { return try await runBatch(batch, autoconf: autoconf) }
+        try await Lookup.run(email ?? "", verify: verify, autoconf: autoconf, output: options.output, login: options.login)
+    }
+
+    /// One address: the lookup, then the login test when asked, then the output and exit code.
+    static func run(_ email: String, verify: Bool, autoconf: Autoconf, output: OutputOptions, login: VerifyOptions) async throws {
         var observer: TraceObserver?
-        if verbose {
+        if output.verbose {
             observer = { @Sendable event in StandardStreams.writeError(TerminalText.sanitized("\(event)") + "\n") }
         }
-        let result = try await autoconf.lookup(email ?? "", observer: observer)
-        let format = json ? .json : format
+        let result = try await autoconf.lookup(email, observer: observer)
+        let format = output.chosenFormat
 
         var verification: VerificationReport?
         if verify, let best = result.best {
-            verification = try await runVerification(best, result: result, autoconf: autoconf)
+            verification = try await runVerification(best, result: result, autoconf: autoconf, login: login)
         }
 
         switch format {
@@ -240,7 +90,7 @@ struct Lookup: AsyncParsableCommand {
         default:
             if let best = result.best, let exporter = format.exporter {
                 do {
-                    print(ExportFormat.joined(try exporter.export(best.configuration, email: result.email, realName: realName)), terminator: "")
+                    print(ExportFormat.joined(try exporter.export(best.configuration, email: result.email, realName: autoconf.options.realName)), terminator: "")
                 } catch {
                     printError(error.description)
                     throw ExitStatus(code: Exit.badInput)
@@ -248,7 +98,7 @@ struct Lookup: AsyncParsableCommand {
             }
             if let verification { StandardStreams.writeError(VerificationText.render(verification)) }
         }
-        if verbose && format != .json, let best = result.best {
+        if output.verbose && format != .json, let best = result.best {
             StandardStreams.writeError("chosen: \(best.provenance.plugin) (\(best.trust)) after \(result.elapsedMilliseconds.fixedPoint(places: 1)) ms\n")
         }
         if let verification {
@@ -269,8 +119,8 @@ struct Lookup: AsyncParsableCommand {
 
     /// Credentials go only to servers the user accepted: a `confirm` answer needs `--yes` or a yes
     /// on the terminal after seeing every hostname with its registrable domain.
-    func runVerification(_ best: Candidate, result: LookupResult, autoconf: Autoconf) async throws -> VerificationReport {
-        if best.trust.level == .confirm && !yes {
+    static func runVerification(_ best: Candidate, result: LookupResult, autoconf: Autoconf, login: VerifyOptions) async throws -> VerificationReport {
+        if best.trust.level == .confirm && !login.yes {
             let servers = LoginVerifier.servers(of: best.configuration).map { _, server in
                 let host = server.hostname ?? server.url ?? "?"
                 return "  \(server.type.rawValue) \(host):\(server.port.map(String.init) ?? "-")  (registrable domain \(PublicSuffix.registrableDomain(of: host)))"
@@ -281,9 +131,8 @@ struct Lookup: AsyncParsableCommand {
                 throw ExitStatus(code: Exit.loginFailed)
             }
         }
-        let source: PasswordSource = passwordStdin ? .stdin : passwordEnv.map { .environment($0) } ?? .prompt
-        let password = try source.read(prompt: "Password for \(result.email.address): ")
-        return await autoconf.loginVerifier(allowPlaintext: allowPlaintext).verify(
+        let password = try login.passwordSource.read(prompt: "Password for \(result.email.address): ")
+        return await autoconf.loginVerifier(allowPlaintext: login.allowPlaintext).verify(
             best.configuration, email: result.email, password: password, username: autoconf.options.manual.username)
     }
 

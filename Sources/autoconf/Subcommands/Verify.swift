@@ -1,15 +1,15 @@
 import ArgumentParser
 import AutoconfKit
 
-/// `autoconf verify EMAIL [lookup options]`: `autoconf lookup EMAIL --verify`.
+/// `autoconf verify EMAIL`: `autoconf lookup EMAIL --verify`, with the same option groups.
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Look up the settings for an address and log in to its servers.",
         discussion: """
-            Takes every option of `autoconf lookup` (manual servers, --password-stdin, --password-env, \
-            --yes, --allow-plaintext, --json…). The password is asked for on the terminal (not echoed) \
-            unless --password-stdin or --password-env NAME is given; it is never taken from the command line.
+            The same as `autoconf lookup EMAIL --verify`, with the same options. The password is asked \
+            for on the terminal (not echoed) unless --password-stdin or --password-env NAME is given; it \
+            is never taken from the command line.
 
             Exit codes: 0 every login worked, 5 a login failed (or needs OAuth2, or was not confirmed), \
             1 no configuration found, 2 bad input, 3 network failure.
@@ -20,11 +20,12 @@ struct Verify: AsyncParsableCommand {
               autoconf verify alice@example.org --imap mail.example.org --smtp mail.example.org:587 --security starttls
             """)
 
-    @Argument(parsing: .allUnrecognized, help: "The email address, then any `autoconf lookup` options.")
-    var arguments: [String] = []
+    @Argument(help: "The email address, e.g. alice@example.org.")
+    var email: String
+
+    @OptionGroup var options: LookupOptions
 
     func run() async throws {
-        let lookup = try Lookup.parse(arguments + ["--verify"])
-        try await lookup.run()
+        try await Lookup.run(email, verify: true, autoconf: try options.autoconf(), output: options.output, login: options.login)
     }
 }

@@ -15,8 +15,7 @@ struct ExportValue {
 
     func hostname(_ value: String?, field: String) throws(ExportError) -> String {
         guard let value, !value.isEmpty else { throw fail(field, "no hostname") }
-        if IPAddress.isLiteral(value) { return value }
-        if let problem = Hostname.problem(value) { throw fail(field, "'\(Self.shown(value))': \(problem)") }
+        if let problem = Hostname.serverHostProblem(value) { throw fail(field, "'\(Self.shown(value))': \(problem)") }
         return value
     }
 

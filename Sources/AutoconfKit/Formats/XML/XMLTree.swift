@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// A parsed XML element, copied out of libxml2 into plain Swift values so that no libxml2 pointer
 /// outlives the parse. Only what the formats need: names, attributes, text, children, line.
 public struct XMLElement: Sendable, Hashable {
@@ -52,9 +58,3 @@ public struct XMLParseError: Error, Sendable, Hashable, CustomStringConvertible 
         return "\(source): \(message)"
     }
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif

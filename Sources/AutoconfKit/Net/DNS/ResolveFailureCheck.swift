@@ -18,8 +18,8 @@ public struct ResolveFailureCheck: HTTPFetching {
         do {
             return try await inner.fetch(request)
         } catch {
-            guard case .resolve(let message) = error, let host = TextReport.hostOf(request.url), Hostname.isValid(host) else { throw error }
-            do {
+            guard case .resolve(let message) = error, let host = URLHost.of(request.url), Hostname.isValid(host) else { throw error }
+            do throws(DNSError) {
                 _ = try await resolver.addresses(host)
             } catch {
                 switch error {

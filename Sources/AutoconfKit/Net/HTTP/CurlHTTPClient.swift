@@ -19,7 +19,8 @@ public final class CurlHTTPClient: HTTPFetching, Sendable {
 
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws(HTTPError) {
         OpenSSLRuntime.prepare()  // before libcurl initializes OpenSSL (see OpenSSLRuntime)
-        if let problem = configuration.problem() { throw .protocolError(problem) }
+        // The options were checked where they were parsed; the CA file is read by TrustStore.
+        if let problem = configuration.overridesProblem { throw .protocolError(problem) }
         self.configuration = configuration
         trustStore = try TrustStore(caFile: configuration.caFile)
         loop = try CurlMultiLoop()
@@ -29,7 +30,7 @@ public final class CurlHTTPClient: HTTPFetching, Sendable {
 
     public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         if Task.isCancelled { throw .cancelled }
-        guard request.timeout > .zero else { throw .timeout("\(TextReport.hostOf(request.url) ?? request.url): no time left") }
+        guard request.timeout > .zero else { throw .timeout("\(URLHost.display(request.url)): no time left") }
         let transfer = try CurlTransfer(request: request, configuration: configuration, trustStore: trustStore, curl: loop.curl)
         let loop = self.loop
         let result = await withTaskCancellationHandler {

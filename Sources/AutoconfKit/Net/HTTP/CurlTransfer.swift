@@ -98,16 +98,14 @@ final class CurlTransfer: @unchecked Sendable {
             throw .protocolError("header contains a line break: \(line.prefix(40))")
         }
         if let list = makeList(headerLines) { try check(curl.setoptSlist(easy, CURLOPT_HTTPHEADER, list), "HTTPHEADER") }
-        var resolve = configuration.resolve
-        if let addresses = request.addresses, !addresses.isEmpty, let components = URLComponents(string: request.url), let host = components.host {
-            let port = components.port ?? (components.scheme?.lowercased() == "http" ? 80 : 443)
-            // A user's own --resolve entry for this host:port wins.
-            if !resolve.contains(where: { $0.lowercased().hasPrefix("\(host.lowercased()):\(port):") }) {
-                resolve.append("\(host):\(port):" + addresses.map { $0.contains(":") ? "[\($0)]" : $0 }.joined(separator: ","))
-            }
+        // Addresses found by autoconf's own resolver are pinned for this request (a user's own
+        // --resolve entry for the host and port wins); libcurl gets lines written from parsed rules.
+        var overrides = configuration.overrides
+        if let addresses = request.addresses, let target = URLHost.parse(request.url) {
+            overrides = overrides.pinning(host: target.host, port: target.port, to: addresses)
         }
-        if let list = makeList(resolve) { try check(curl.setoptSlist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
-        if let list = makeList(configuration.connectTo) { try check(curl.setoptSlist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
+        if let list = makeList(overrides.curlResolve) { try check(curl.setoptSlist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
+        if let list = makeList(overrides.curlConnectTo) { try check(curl.setoptSlist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
 
         try check(curl.setoptPointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         let me = Unmanaged.passUnretained(self).toOpaque()
@@ -180,7 +178,7 @@ final class CurlTransfer: @unchecked Sendable {
         return HTTPResponse(status: status, headers: headers, body: body, url: request.url, tlsVerified: https && verifyResult == 0)
     }
 
-    private var host: String { TextReport.hostOf(request.url) ?? request.url }
+    private var host: String { URLHost.display(request.url) }
 
     private func error(for code: CURLcode) -> HTTPError {
         let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : curl.easyStrerror(code)

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Resolves each request's host with autoconf's own DNS resolver before handing the request to
 /// the HTTP client, so `--dns-server` governs HTTP sources exactly as it governs DNS sources
 /// (libcurl on Debian resolves through the system otherwise). Used only when DNS servers are
@@ -21,10 +15,12 @@ public struct DNSResolvingHTTPClient: HTTPFetching {
     }
 
     public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        guard request.addresses == nil, let host = TextReport.hostOf(request.url), Hostname.isValid(host), !isIPAddress(host),
-              !isPinned(host, url: request.url) else {
+        guard request.addresses == nil, let target = URLHost.parse(request.url), Hostname.isValid(target.host),
+              !IPAddress.isLiteral(target.host), !IPAddress.looksNumeric(target.host),
+              !overrides.decides(host: target.host, port: target.port) else {
             return try await inner.fetch(request)
         }
+        let host = target.host
         let answer: DNSAnswer<[String]>
         do {
             answer = try await resolver.addresses(host)
@@ -43,18 +39,5 @@ public struct DNSResolvingHTTPClient: HTTPFetching {
         var resolved = request
         resolved.addresses = answer.records
         return try await inner.fetch(resolved)
-    }
-
-    /// True when `--resolve` or `--connect-to` decides where this request goes.
-    private func isPinned(_ host: String, url: String) -> Bool {
-        guard !overrides.isEmpty else { return false }
-        let components = URLComponents(string: url)
-        let port = components?.port ?? (components?.scheme?.lowercased() == "http" ? 80 : 443)
-        let route = overrides.route(host: host, port: port)
-        return route.addresses != nil || route.host != DNSPluginSupport.normalized(host) || route.port != port
-    }
-
-    private func isIPAddress(_ host: String) -> Bool {
-        host.allSatisfy { $0.isNumber || $0 == "." }
     }
 }

@@ -32,7 +32,7 @@ public struct DomainScope: Sendable, Hashable {
         let name = host.lowercased()
         if let problem = Hostname.problem(name) { return problem }
         if PublicSuffix.isPublicSuffix(name) { return "\(name) is a public suffix" }
-        if let last = name.split(separator: ".").last, last.allSatisfy(\.isNumber) { return "\(name) is an IP address" }
+        if IPAddress.isLiteral(name) || IPAddress.looksNumeric(name) { return "\(name) is an IP address" }
         return nil
     }
 

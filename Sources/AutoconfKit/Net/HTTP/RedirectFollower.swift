@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Follows HTTP redirects hop by hop, because a blind FOLLOWLOCATION would let any server send
 /// the client anywhere: at most `maximumHops` hops, never from https back to http, never to a
 /// public suffix or IP literal, no loops. Every hop is recorded, and a hop into a registrable
@@ -30,7 +24,7 @@ public struct RedirectFollower: Sendable {
         var path = FollowedResponse.Path()
         var visited: Set<String> = []
         while true {
-            guard let host = Self.host(of: current.url)?.lowercased() else { throw .invalidURL(current.url) }
+            guard let host = URLHost.of(current.url) else { throw .invalidURL(current.url) }
             if let why = DomainScope.refusal(host) { throw .refusedHost(host, why) }
             path.note(host: host, url: current.url, scope: scope)
             visited.insert(current.url)
@@ -59,23 +53,17 @@ public struct RedirectFollower: Sendable {
     }
 
     /// Where a `Location` value sends a request made to `current`: an absolute http(s) URL with a
-    /// host and no credentials, never from https down to http. Remote data (the fuzz target
-    /// `redirect-location` feeds it).
+    /// host and no credentials, never from https down to http. Resolved and read by curl's URL
+    /// parser, the one that will connect to it. Remote data (the fuzz target `redirect-location`
+    /// feeds it).
     @_spi(Fuzzing) public static func target(of location: String, from current: String) throws(FetchFailure) -> String {
-        guard let next = URL(string: location, relativeTo: URL(string: current))?.absoluteURL.absoluteString,
-              let components = URLComponents(string: next), let scheme = components.scheme?.lowercased(),
-              scheme == "https" || scheme == "http", components.host != nil else {
+        guard let resolved = URLHost.resolve(location, against: current),
+              resolved.target.scheme == "https" || resolved.target.scheme == "http", !resolved.target.hasCredentials else {
             throw .invalidRedirect(from: current, location: String(location.prefix(200)))
         }
-        if components.user != nil || components.password != nil {
-            throw .invalidRedirect(from: current, location: String(location.prefix(200)))
-        }
-        if current.lowercased().hasPrefix("https://") && scheme == "http" { throw .downgrade(from: current, to: next) }
-        return next
+        if current.lowercased().hasPrefix("https://") && resolved.target.scheme == "http" { throw .downgrade(from: current, to: resolved.url) }
+        return resolved.url
     }
-
-    /// The host as libcurl will connect to it (URLHost: curl's own URL parser, A-labels).
-    static func host(of url: String) -> String? { URLHost.of(url) }
 }
 
 /// A response and how it was reached.

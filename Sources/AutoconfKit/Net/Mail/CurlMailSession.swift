@@ -50,14 +50,11 @@ struct MailSessionOutcome: Sendable {
     var tlsVersion: String?
     var certificateSubject: String?
     var elapsedMilliseconds: Double
-    var cancelled: Bool
 
     var succeeded: Bool { code == CURLE_OK }
     var loginDenied: Bool { code == CURLE_LOGIN_DENIED }
     /// True once the server said anything: the TCP (and, for implicit TLS, TLS) connection worked.
     var connected: Bool { !serverLines.isEmpty }
-    /// STARTTLS was refused or not offered: libcurl stopped before sending any credential.
-    var upgradeFailed: Bool { code == CURLE_USE_SSL_FAILED }
 }
 
 /// One libcurl easy handle for one connection. It owns every curl pointer it makes (the handle,
@@ -182,7 +179,7 @@ final class CurlMailSession: @unchecked Sendable {
 
     private func performBlocking() -> MailSessionOutcome {
         let start = ContinuousClock.now
-        guard let easy else { return MailSessionOutcome(code: CURLE_FAILED_INIT, message: "already used", serverLines: [], elapsedMilliseconds: 0, cancelled: false) }
+        guard let easy else { return MailSessionOutcome(code: CURLE_FAILED_INIT, message: "already used", serverLines: [], elapsedMilliseconds: 0) }
         let code = isCancelled ? CURLE_ABORTED_BY_CALLBACK : curl.easyPerform(easy)
         let detail = String(cString: errorBuffer)
         let message = detail.isEmpty ? curl.easyStrerror(code) : detail
@@ -196,7 +193,7 @@ final class CurlMailSession: @unchecked Sendable {
         return MailSessionOutcome(
             code: code, message: message.trimmingWhitespaceAndNewlines(), serverLines: lines,
             tlsVersion: tlsVersion, certificateSubject: subject,
-            elapsedMilliseconds: (ContinuousClock.now - start).milliseconds, cancelled: isCancelled)
+            elapsedMilliseconds: (ContinuousClock.now - start).milliseconds)
     }
 
     /// The leaf certificate's subject from CURLINFO_CERTINFO ("Subject:CN = …").

@@ -113,7 +113,7 @@ final class MailConnection {
         self.ssl = ssl
         self.openssl = openssl
         _ = openssl.sslSetFd(ssl, fd)
-        let isAddress = DNSServerAddress.isAddress(host, family: AF_INET) || DNSServerAddress.isAddress(host, family: AF_INET6)
+        let isAddress = IPAddress.isLiteral(host)
         if !isAddress { _ = openssl.setTLSExtHostName(ssl, host) }
         let hostSet = isAddress
             ? openssl.x509VerifyParamSet1IPAsc(openssl.sslGet0Param(ssl), host)

@@ -20,13 +20,19 @@ public struct AutoconfigPlugin: ProviderPlugin {
     /// The URLs asked for `email`, in rank order.
     public static func urls(for email: EmailAddress, httpsOnly: Bool) -> [String] {
         let domain = email.domain
-        let address = URLEncoding.component(email.address)
         var urls = [
-            "https://autoconfig.\(domain)/mail/config-v1.1.xml?emailaddress=\(address)",
-            "https://\(domain)/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=\(address)",
+            providerURL(domain: domain, email: email),
+            "https://\(domain)/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=\(URLEncoding.component(email.address))",
         ]
         if !httpsOnly { urls.append("http://autoconfig.\(domain)/mail/config-v1.1.xml") }
         return urls
+    }
+
+    /// `https://autoconfig.DOMAIN/mail/config-v1.1.xml?emailaddress=ADDRESS`, the address encoded
+    /// (`@` as %40, `+` as %2B) so no address can change the URL; the MX plugin asks it for the
+    /// MX domains.
+    public static func providerURL(domain: String, email: EmailAddress) -> String {
+        "https://autoconfig.\(domain)/mail/config-v1.1.xml?emailaddress=\(URLEncoding.component(email.address))"
     }
 
     public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {

@@ -62,7 +62,7 @@ struct AutodiscoverChain: Sendable {
             case .redirectURL(let next):
                 referrals += 1
                 guard referrals <= Self.maximumReferrals else { return .failed(PluginFailure(.invalidData, "more than \(Self.maximumReferrals) Autodiscover referrals")) }
-                guard next.lowercased().hasPrefix("https://"), let host = TextReport.hostOf(next)?.lowercased() else {
+                guard next.lowercased().hasPrefix("https://"), let host = URLHost.of(next) else {
                     return .failed(PluginFailure(.invalidData, "\(reply.url): refusing redirectUrl to non-https '\(next.prefix(200))'"))
                 }
                 if let why = DomainScope.refusal(host) { return .failed(PluginFailure(.invalidData, "\(reply.url): refusing redirectUrl: \(why)")) }

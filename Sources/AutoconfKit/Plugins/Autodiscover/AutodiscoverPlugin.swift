@@ -70,7 +70,7 @@ public struct AutodiscoverPlugin: ProviderPlugin {
             return failure.meansAbsent ? .absent(failure.description) : .failed(failure.pluginFailure)
         }
         guard response.isRedirect, let location = response.location else { return .absent("\(url): HTTP \(response.status), no redirect") }
-        guard location.lowercased().hasPrefix("https://"), TextReport.hostOf(location) != nil else {
+        guard location.lowercased().hasPrefix("https://"), URLHost.of(location) != nil else {
             return .failed(PluginFailure(.invalidData, "\(url): refusing the redirect to non-https '\(location.prefix(200))'"))
         }
         // The location crossed plain HTTP: anyone on the path chose it (Thunderbird asks the user too).

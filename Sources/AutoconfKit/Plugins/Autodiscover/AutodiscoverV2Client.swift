@@ -54,7 +54,7 @@ public struct AutodiscoverV2Client: Sendable {
     /// Microsoft's domains plus the base URL's own (which a test or sovereign cloud replaces).
     private var microsoftDomains: Set<String> {
         var domains = MicrosoftDomains.registrable
-        if let host = TextReport.hostOf(baseURL) { domains.insert(PublicSuffix.registrableDomain(of: host.lowercased())) }
+        if let host = URLHost.of(baseURL) { domains.insert(PublicSuffix.registrableDomain(of: host.lowercased())) }
         return domains
     }
 
@@ -62,7 +62,7 @@ public struct AutodiscoverV2Client: Sendable {
     /// service's own error message, or an unreadable body).
     public func lookup(_ email: EmailAddress, protocol service: ServiceProtocol = .autodiscoverV1, deadline: ContinuousClock.Instant? = nil) async throws(PluginFailure) -> Answer {
         let url = url(for: email, protocol: service)
-        guard let host = TextReport.hostOf(baseURL)?.lowercased() else { throw PluginFailure(.configuration, "invalid Office 365 URL \(baseURL)") }
+        guard let host = URLHost.of(baseURL) else { throw PluginFailure(.configuration, "invalid Office 365 URL \(baseURL)") }
         let follower = RedirectFollower(
             fetcher: fetcher, scope: DomainScope(home: [PublicSuffix.registrableDomain(of: host)], exempt: microsoftDomains),
             deadline: deadline ?? ContinuousClock.now.advanced(by: timeout))
@@ -96,7 +96,7 @@ public struct AutodiscoverV2Client: Sendable {
 
     /// Whether an answer names a Microsoft 365 host (nil: no host libcurl would connect to).
     @_spi(Fuzzing) public func isMicrosoftAnswer(_ answer: Answer) -> Bool? {
-        guard let host = TextReport.hostOf(answer.url)?.lowercased() else { return nil }
+        guard let host = URLHost.of(answer.url) else { return nil }
         return microsoftDomains.contains(PublicSuffix.registrableDomain(of: host))
     }
 

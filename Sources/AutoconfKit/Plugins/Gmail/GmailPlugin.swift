@@ -9,9 +9,8 @@ public struct GmailPlugin: ProviderPlugin {
     public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         if GoogleMail.consumerDomains.contains(domain) {
-            return .found([Candidate(
-                configuration: GoogleMail.configuration(for: domain, workspace: false), trust: .trusted,
-                provenance: HosterDetection.ownDomainProvenance(context, domain: domain, provider: "Google"))])
+            return .found([HosterDetection.ownDomain(context, domain: domain, provider: "Google",
+                                                     configuration: GoogleMail.configuration(for: domain, workspace: false))])
         }
         switch try await BestMX.lookup(domain, context: context) {
         case .none(let why):
@@ -19,13 +18,10 @@ public struct GmailPlugin: ProviderPlugin {
         case .noSuchDomain(let why):
             return .domainDoesNotExist(why)
         case .found(let mx):
-            guard mx.hosts.contains(where: GoogleMail.isGoogleMX) else {
+            guard let workspace = HosterDetection.googleWorkspace(context, domain: domain, mx: mx) else {
                 return .notFound("the MX (\(mx.primary)) is not Google's")
             }
-            return .found([Candidate(
-                configuration: GoogleMail.configuration(for: domain, workspace: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx),
-                provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+            return .found([workspace])
         }
     }
 }

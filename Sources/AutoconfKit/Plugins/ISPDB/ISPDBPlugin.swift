@@ -24,7 +24,7 @@ public struct ISPDBPlugin: ProviderPlugin {
         guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
         let https = baseURL.lowercased().hasPrefix("https://")
         if query.httpsOnly && !https { return .notFound("--https-only: the ISPDB base \(baseURL) is plain HTTP") }
-        guard let host = TextReport.hostOf(baseURL)?.lowercased() else { throw PluginFailure(.configuration, "invalid ISPDB URL \(baseURL)") }
+        guard let host = URLHost.of(baseURL) else { throw PluginFailure(.configuration, "invalid ISPDB URL \(baseURL)") }
         let source = ConfigDocumentSource(
             url: url(for: query.email.domain), subrank: 0, scope: DomainScope(home: [PublicSuffix.registrableDomain(of: host)]),
             requestTimeout: requestTimeout, baseDomains: [PublicSuffix.registrableDomain(of: query.email.domain)])

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// The draft's MX step (§"MX", 3.1–3.4): many domains host their mail elsewhere, and the hoster
 /// publishes the settings. From the best-preference MX hostname it derives %MXFULLDOMAIN% and
 /// %MXBASEDOMAIN% and asks, in this order:
@@ -13,20 +7,25 @@ import Foundation
 /// 3. the ISPDB for %MXFULLDOMAIN%
 /// 4. the ISPDB for %MXBASEDOMAIN%
 ///
-/// all at once, ranking answers in that order. Names equal to the email domain are skipped. An MX
-/// pointing at Google or Microsoft 365 answers with their settings directly (and works without an
-/// HTTP client). Results are `confirm` (unsigned DNS) unless the MX answer was DNSSEC-authenticated.
+/// all at once, ranking answers in that order. The URLs are the autoconfig and ISPDB plugins'
+/// own (`AutoconfigPlugin.providerURL`, `ISPDBPlugin.url(for:)`), fetched by the same document
+/// source and race: redirects are followed under the same rules, an HTML page is refused, and
+/// the race stops once no URL still running could beat the best answer. Names equal to the email
+/// domain are skipped. An MX pointing at Google or Microsoft 365 answers with their settings
+/// directly (`HosterDetection`; works without an HTTP client). Results are `confirm` (unsigned
+/// DNS) unless the MX answer was DNSSEC-authenticated.
 public struct MXPlugin: ProviderPlugin {
     public let name = "mx"
     public let summary = "the mail hoster named by the domain's MX records (autoconfig and ISPDB of the MX domain)"
-    public let ispdbBaseURL: String
+    /// Asks the ISPDB for the MX domains (the base URL of `--ispdb-url`).
+    public let ispdb: ISPDBPlugin
     /// Per-request limit; the lookup deadline applies on top.
     public var requestTimeout: Duration
 
-    public static let defaultISPDB = "https://autoconfig.thunderbird.net/v1.1/"
+    public var ispdbBaseURL: String { ispdb.baseURL }
 
-    public init(ispdbBaseURL: String = MXPlugin.defaultISPDB, requestTimeout: Duration = .seconds(5)) {
-        self.ispdbBaseURL = ispdbBaseURL.hasSuffix("/") ? ispdbBaseURL : ispdbBaseURL + "/"
+    public init(ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL, requestTimeout: Duration = .seconds(5)) {
+        ispdb = ISPDBPlugin(baseURL: ispdbBaseURL, requestTimeout: requestTimeout)
         self.requestTimeout = requestTimeout
     }
 
@@ -38,19 +37,8 @@ public struct MXPlugin: ProviderPlugin {
         case .noSuchDomain(let why): return .domainDoesNotExist(why)
         case .found(let found): mx = found
         }
-        // Unsigned: confirm, and cross-domain when the hoster is another registrable domain.
-        let unsigned: Trust = HosterDetection.isForeign(mx, domain: domain) ? .confirm(.unsignedDNS, .crossDomain) : .confirm(.unsignedDNS)
-        let trust: Trust = mx.authenticated ? .trusted : unsigned
-
-        if mx.hosts.contains(where: GoogleMail.isGoogleMX) {
-            return .found([Candidate(
-                configuration: GoogleMail.configuration(for: domain, workspace: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx), provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
-        }
-        if mx.hosts.contains(where: MicrosoftMail.isMicrosoft365MX) {
-            return .found([Candidate(
-                configuration: MicrosoftMail.configuration(for: domain, business: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx), provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+        if let known = HosterDetection.googleWorkspace(context, domain: domain, mx: mx) ?? HosterDetection.microsoft365(context, domain: domain, mx: mx) {
+            return .found([known])
         }
 
         let names = MXDomains(mxHost: mx.primary).candidates(excluding: domain)
@@ -58,56 +46,41 @@ public struct MXPlugin: ProviderPlugin {
         guard let http = context.services[HTTPClientKey.self] else {
             return .notFound("MX \(mx.primary) is no known hoster, and no HTTP client is available to ask it")
         }
-        // Encoded like the autoconfig plugin's (`@` as %40, `+` as %2B): no address can change the URL.
-        let address = URLEncoding.component(query.email.address)
-        let urls = names.map { "https://autoconfig.\($0)/mail/config-v1.1.xml?emailaddress=\(address)" } + names.map { ispdbBaseURL + $0 }
-
-        let timeout = min(requestTimeout, context.remaining)
-        let results = await withTaskGroup(of: (Int, Result<Candidate, PluginFailure>).self) { group in
-            for (index, url) in urls.enumerated() {
-                group.addTask {
-                    context.trace(.sourceTried(url))
-                    return (index, await fetch(url, http: http, timeout: timeout, context: context, mx: mx, domain: domain, trust: trust, order: index,
-                                               askedWithAddress: index < names.count))
-                }
+        let ispdbHost = URLHost.of(ispdb.baseURL).map(PublicSuffix.registrableDomain(of:))
+        let home = [PublicSuffix.registrableDomain(of: domain), PublicSuffix.registrableDomain(of: mx.primary)]
+        let urls = names.map { (url: AutoconfigPlugin.providerURL(domain: $0, email: query.email), scope: DomainScope(home: [PublicSuffix.registrableDomain(of: $0)])) }
+            + names.map { (url: ispdb.url(for: $0), scope: DomainScope(home: Set(ispdbHost.map { [$0] } ?? []))) }
+        // Unsigned answers are confirm (tier 1), cross-domain too when the hoster is foreign (tier 2).
+        let bestTier = mx.authenticated ? 0 : HosterDetection.isForeign(mx, domain: domain) ? 2 : 1
+        let sources = urls.enumerated().map { index, entry in
+            // The hoster's autoconfig URLs carry the address; the ISPDB's do not.
+            let source = ConfigDocumentSource(url: entry.url, subrank: index, scope: entry.scope, requestTimeout: requestTimeout, baseDomains: home,
+                                              askedWithAddress: index < names.count)
+            return RankedSource(bestTier: bestTier, subrank: index) {
+                Self.marked(await source.fetch(http: http, context: context), mx: mx, domain: domain)
             }
-            var all: [(Int, Result<Candidate, PluginFailure>)] = []
-            for await item in group { all.append(item) }
-            return all.sorted { $0.0 < $1.0 }
         }
+        let answers = await SourceRace.run(sources)
         try Task.checkCancellation()
-        let candidates = results.compactMap { try? $0.1.get() }
-        if !candidates.isEmpty { return .found(candidates) }
-        let failures = results.compactMap { if case .failure(let failure) = $0.1 { failure } else { nil } }
-        if let network = failures.first(where: \.isNetwork), failures.allSatisfy(\.isNetwork) { throw network }
-        return .notFound("no settings published for the MX domains \(names.joined(separator: ", "))")
+        let outcome = try SourceRace.outcome(answers)
+        if case .notFound = outcome { return .notFound("no settings published for the MX domains \(names.joined(separator: ", "))") }
+        return outcome
     }
 
-    private func fetch(
-        _ url: String, http: any HTTPFetching, timeout: Duration, context: PluginContext, mx: BestMX, domain: String, trust: Trust, order: Int,
-        askedWithAddress: Bool
-    ) async -> Result<Candidate, PluginFailure> {
-        let response: HTTPResponse
-        do throws(HTTPError) {
-            response = try await http.fetch(HTTPRequest(url: url, headers: ["Accept": "application/xml, text/xml"], timeout: timeout))
-        } catch {
-            if case .timeout = error { return .failure(PluginFailure(.timeout, "\(url): \(error)")) }
-            return .failure(PluginFailure(.network, "\(url): \(error)"))
-        }
-        guard response.status == 200 else {
-            // Not published here (404), or a redirect, which this step does not follow.
-            return .failure(PluginFailure(.invalidData, "\(url): HTTP \(response.status)"))
-        }
-        guard response.tlsVerified else { return .failure(PluginFailure(.network, "\(url): TLS certificate not verified")) }
-        do {
-            let document = try ConfigXMLReader().read(response.body, source: url)
-            let provenance = context.provenance(
-                source: url, channel: .https,
-                registrableDomains: [PublicSuffix.registrableDomain(of: domain), PublicSuffix.registrableDomain(of: mx.primary)],
-                tlsVerified: true, dnssecAuthenticated: mx.authenticated, askedWithAddress: askedWithAddress)
-            return .success(Candidate(configuration: document.configuration, trust: trust, provenance: provenance, subrank: order))
-        } catch {
-            return .failure(PluginFailure(.invalidData, error.description))
-        }
+    /// What the MX step adds to a document's own trust: the MX answer chose the URL, so unsigned
+    /// DNS makes it `confirm` — and `cross-domain` when the hoster is another registrable domain
+    /// than the address's (RFC 7817) —, and the provenance records whether DNSSEC vouched for it.
+    static func marked(_ answer: SourceAnswer, mx: BestMX, domain: String) -> SourceAnswer {
+        guard case .found(let candidates) = answer else { return answer }
+        let foreign = HosterDetection.isForeign(mx, domain: domain)
+        return .found(candidates.map { candidate in
+            var candidate = candidate
+            if !mx.authenticated {
+                candidate.trust = candidate.trust.adding(.unsignedDNS)
+                if foreign { candidate.trust = candidate.trust.adding(.crossDomain) }
+            }
+            candidate.provenance.dnssecAuthenticated = mx.authenticated
+            return candidate
+        })
     }
 }

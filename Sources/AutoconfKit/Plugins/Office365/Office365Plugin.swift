@@ -17,9 +17,8 @@ public struct Office365Plugin: ProviderPlugin {
     public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         if MicrosoftMail.consumerDomains.contains(domain) {
-            return .found([Candidate(
-                configuration: MicrosoftMail.configuration(for: domain, business: false), trust: .trusted,
-                provenance: HosterDetection.ownDomainProvenance(context, domain: domain, provider: "Microsoft"))])
+            return .found([HosterDetection.ownDomain(context, domain: domain, provider: "Microsoft",
+                                                     configuration: MicrosoftMail.configuration(for: domain, business: false))])
         }
         let mxOutcome: BestMX.Outcome
         do {
@@ -30,11 +29,8 @@ public struct Office365Plugin: ProviderPlugin {
             mxOutcome = .none(failure.message)
         }
         if case .noSuchDomain(let why) = mxOutcome { return .domainDoesNotExist(why) }
-        if case .found(let mx) = mxOutcome, mx.hosts.contains(where: MicrosoftMail.isMicrosoft365MX) {
-            return .found([Candidate(
-                configuration: MicrosoftMail.configuration(for: domain, business: true),
-                trust: HosterDetection.trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx),
-                provenance: HosterDetection.provenance(context, domain: domain, mx: mx))])
+        if case .found(let mx) = mxOutcome, let tenant = HosterDetection.microsoft365(context, domain: domain, mx: mx) {
+            return .found([tenant])
         }
         if let tenantCheck, await MicrosoftHints.pointsAtMicrosoft(domain, context: context) {
             context.trace(.sourceTried("Autodiscover v2 for \(query.email.address)"))

@@ -60,13 +60,7 @@ public struct ProviderCatalog: ProviderDefinitions {
         }
     }
 
-    /// Loads every `*.xml` file of a directory (sorted by name); a missing directory is empty.
-    public static func load(directory: String) -> ProviderCatalog {
-        var catalog = ProviderCatalog()
-        catalog.addDirectory(directory)
-        return catalog
-    }
-
+    /// Adds every `*.xml` file of a directory (sorted by name); a missing directory adds nothing.
     public mutating func addDirectory(_ directory: String) {
         let url = URL(fileURLWithPath: directory)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }

@@ -1,3 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Synchronization
+
 /// Answers from a catalog of provider definition files: the user's own (`user-files`, ranked
 /// first) or the ones bundled in the binary (`bundled`). Offline and instant.
 public struct ProviderFilesPlugin: ProviderPlugin {
@@ -77,10 +84,3 @@ final class LazyDirectoryCatalog: ProviderDefinitions, Sendable {
         }
     }
 }
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-import Synchronization

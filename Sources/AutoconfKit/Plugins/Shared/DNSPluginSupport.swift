@@ -46,7 +46,5 @@ enum DNSPluginSupport {
         return name == base || name.hasSuffix("." + base)
     }
 
-    static func normalized(_ name: String) -> String {
-        (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased()
-    }
+    static func normalized(_ name: String) -> String { Hostname.normalized(name) }
 }

@@ -24,9 +24,27 @@ enum HosterDetection {
             dnssecAuthenticated: mx.authenticated)
     }
 
-    /// The built-in answer for a provider's own consumer domain (gmail.com, outlook.com…).
-    static func ownDomainProvenance(_ context: PluginContext, domain: String, provider: String) -> Provenance {
-        context.provenance(source: "built-in \(provider) settings for \(domain)", channel: .bundled,
-                           registrableDomains: [PublicSuffix.registrableDomain(of: domain)])
+    /// Google's settings when the best MX is one of Google's inbound servers (a Workspace domain);
+    /// asked by the gmail and mx plugins.
+    static func googleWorkspace(_ context: PluginContext, domain: String, mx: BestMX) -> Candidate? {
+        guard mx.hosts.contains(where: GoogleMail.isGoogleMX) else { return nil }
+        return Candidate(configuration: GoogleMail.configuration(for: domain, workspace: true),
+                         trust: trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx), provenance: provenance(context, domain: domain, mx: mx))
+    }
+
+    /// Microsoft 365's settings when the best MX is `*.mail.protection.outlook.com`; asked by the
+    /// office365 and mx plugins.
+    static func microsoft365(_ context: PluginContext, domain: String, mx: BestMX) -> Candidate? {
+        guard mx.hosts.contains(where: MicrosoftMail.isMicrosoft365MX) else { return nil }
+        return Candidate(configuration: MicrosoftMail.configuration(for: domain, business: true),
+                         trust: trust(mxAuthenticated: mx.authenticated, domain: domain, mx: mx), provenance: provenance(context, domain: domain, mx: mx))
+    }
+
+    /// The built-in answer for a provider's own consumer domain (gmail.com, outlook.com…): trusted,
+    /// as a bundled file is.
+    static func ownDomain(_ context: PluginContext, domain: String, provider: String, configuration: EmailConfiguration) -> Candidate {
+        Candidate(configuration: configuration, trust: .trusted,
+                  provenance: context.provenance(source: "built-in \(provider) settings for \(domain)", channel: .bundled,
+                                                 registrableDomains: [PublicSuffix.registrableDomain(of: domain)]))
     }
 }

@@ -57,6 +57,21 @@ public enum Hostname {
 
     public static func isValid(_ name: String) -> Bool { problem(name) == nil }
 
+    /// The form names are compared in: one trailing dot dropped, lowercase.
+    public static func normalized(_ name: String) -> String {
+        (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased()
+    }
+
+    /// The rule for a mail server's host, wherever the server came from (a source's answer, the
+    /// cache, an export): an IP literal as inet_pton reads it, or a hostname that no resolver
+    /// would read as a number (`127.1`, `0x7f.1`: shown as a name, dialled as an address).
+    public static func serverHostProblem(_ host: String) -> String? {
+        if IPAddress.isLiteral(host) { return nil }
+        if let problem = problem(host) { return problem }
+        if IPAddress.looksNumeric(host) { return "'\(host.prefix(60))' is a numeric address in a form inet_pton does not read" }
+        return nil
+    }
+
     private static func describe(_ byte: UInt8) -> String {
         if byte < 0x20 || byte == 0x7F { return "0x\(String(byte, radix: 16)) (a control character)" }
         if byte == 0x20 { return "' ' (a space)" }

@@ -12,7 +12,7 @@ import Testing
     static let password = "correct horse battery"
 
     func verifier(_ server: LoginServer, allowPlaintext: Bool = false, caFile: String? = TestCA.shared.caFile) -> LoginVerifier {
-        LoginVerifier(options: .init(timeout: .seconds(15), allowPlaintext: allowPlaintext, caFile: caFile, resolve: server.resolve))
+        LoginVerifier(options: .init(timeout: .seconds(15), allowPlaintext: allowPlaintext, caFile: caFile, overrides: try! ConnectOverrides.parse(resolve: server.resolve, connectTo: []).get()))
     }
 
     @Test func loginSucceedsOverImplicitTLSAndSTARTTLS() async throws {
@@ -58,7 +58,7 @@ import Testing
         // the report showed libcurl's "server response timeout" instead of the server's refusal.
         let server = try await LoginServer.start(accounts: ["alice@login.test": Self.password], options: ["--fail-delay", "2.5", "--fail-text", "[AUTHENTICATIONFAILED] no"])
         let configuration = server.configuration(imap: .ssl, smtp: nil, email: Self.email)
-        let verifier = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, resolve: server.resolve))
+        let verifier = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, overrides: try ConnectOverrides.parse(resolve: server.resolve, connectTo: []).get()))
         let began = ContinuousClock.now
         let report = await verifier.verify(configuration, email: Self.email, password: Secret("wrong"))
         let elapsed = ContinuousClock.now - began
@@ -84,7 +84,7 @@ import Testing
         moved.incoming[0].port = 993
         moved.outgoing[0].port = 465
         let connectTo = ["mail.login.test:993:127.0.0.1:\(server.port("imaps"))", "mail.login.test:465:127.0.0.1:\(server.port("smtps"))"]
-        let viaConnectTo = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, connectTo: connectTo))
+        let viaConnectTo = LoginVerifier(options: .init(timeout: .seconds(10), caFile: TestCA.shared.caFile, overrides: try ConnectOverrides.parse(resolve: [], connectTo: connectTo).get()))
         let moving = await viaConnectTo.verify(moved, email: Self.email, password: Secret(Self.password))
         #expect(moving.succeeded, "\(moving)")
         #expect(moving.servers.map(\.port) == [993, 465])
@@ -183,7 +183,7 @@ import Testing
         let server = try await LoginServer.start(accounts: ["alice@login.test": "pw"])
         let hostile = "alice@login.test\r\nX1 SELECT INBOX\r\nX2 STORE 1:* +FLAGS (\\Deleted)"
         let configuration = server.configuration(imap: .ssl, smtp: nil, username: hostile, email: email)
-        let verifier = LoginVerifier(options: .init(timeout: .seconds(15), caFile: TestCA.shared.caFile, resolve: server.resolve))
+        let verifier = LoginVerifier(options: .init(timeout: .seconds(15), caFile: TestCA.shared.caFile, overrides: try ConnectOverrides.parse(resolve: server.resolve, connectTo: []).get()))
         let report = await verifier.verify(configuration, email: email, password: Secret("wrong"))
         #expect(!report.succeeded)
         let commands = server.imapCommands.compactMap { $0["command"] as? String }

@@ -99,11 +99,13 @@ import Testing
         ])
         // autoconfig of %MXBASEDOMAIN% (step 3.2) ranks above the ISPDB (3.3).
         #expect(result.incomingHost == "imap.hoster.test")
-        #expect(result.candidates.map(\.configuration.incoming.first?.hostname) == ["imap.hoster.test", "imap.mail.hoster.test"])
+        // The ISPDB's answer ranks below it; the race may stop before it is kept (early stop).
+        #expect(Set(result.candidates.map(\.configuration.incoming.first?.hostname)).isSubset(of: ["imap.hoster.test", "imap.mail.hoster.test"]))
         #expect(result.best?.trust == .confirm(.unsignedDNS, .crossDomain))
         #expect(result.best?.provenance.dnssecAuthenticated == false)
         // The hoster's autoconfig was asked with the address (per user); its ISPDB entry was not.
-        #expect(result.candidates.map(\.provenance.askedWithAddress) == [true, false])
+        #expect(result.candidates.first?.provenance.askedWithAddress == true)
+        #expect(result.candidates.dropFirst().allSatisfy { !$0.provenance.askedWithAddress })
 
         // The MX inside the email domain adds nothing to ask.
         let own = TableHTTP([:])

@@ -1,0 +1,208 @@
+import ArgumentParser
+import AutoconfKit
+
+/// Every option `lookup` and `verify` share, one group per concern (each under its own heading in
+/// --help), so both commands show, complete and parse the same options.
+struct LookupOptions: ParsableArguments {
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Sources") var sources: SourceOptions
+    @OptionGroup(title: "Network") var network: NetworkOptions
+    @OptionGroup(title: "Login test") var login: VerifyOptions
+    @OptionGroup(title: "Manual settings") var manual: ManualOptions
+    @OptionGroup(title: "Cache") var cache: CacheOptions
+
+    /// The one place the options become an `Autoconf`, whose init validates them once; a problem
+    /// is one line and exit 2 (a ValidationError would add the usage text).
+    func autoconf() throws -> Autoconf {
+        var options = AutoconfOptions()
+        sources.apply(to: &options)
+        network.apply(to: &options)
+        options.cache = cache.policy
+        options.manual = try manual.settings()
+        let autoconf = Autoconf(options: options)
+        if let problem = autoconf.optionsProblem { throw BadInput(problem) }
+        return autoconf
+    }
+}
+
+/// What is printed.
+struct OutputOptions: ParsableArguments {
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, xml, aerc, neomutt, mbsync, himalaya, mobileconfig
+
+        var exporter: ExportFormat? { self == .text || self == .json ? nil : ExportFormat(rawValue: rawValue) }
+    }
+
+    @Flag(name: .long, help: "Print JSON (same as --format json).")
+    var json = false
+
+    @Option(name: .long, help: "Output format: text, json (versioned schema, see README), xml (config-v1.1, Thunderbird), aerc, neomutt, mbsync (isync + msmtp), himalaya or mobileconfig (Apple).")
+    var format: Format = .text
+
+    @Flag(name: .shortAndLong, help: "Print what every source did to standard error.")
+    var verbose = false
+
+    /// `--json` wins over `--format`.
+    var chosenFormat: Format { json ? .json : format }
+}
+
+/// Which sources run and how they are asked.
+struct SourceOptions: ParsableArguments {
+    @Flag(name: .long, help: "Use only sources that need no network (provider files).")
+    var offline = false
+
+    @Option(name: .long, help: ArgumentHelp("Sources to use, in rank order, comma-separated (see `autoconf plugins`).", valueName: "a,b,c"))
+    var plugins: String?
+
+    @Option(name: .long, help: ArgumentHelp("Give up after this many seconds (default 10; the login test has its own deadline of the same length).", valueName: "seconds"))
+    var timeout: Double = 10
+
+    @Option(name: .long, help: ArgumentHelp("A directory of provider files to use before all others (repeatable).", valueName: "dir"))
+    var providers: [String] = []
+
+    @Flag(name: .long, help: "Do not read $XDG_CONFIG_HOME/autoconf/providers/.")
+    var noUserProviders = false
+
+    @Option(name: .long, help: ArgumentHelp("Preferred incoming protocol when both are offered: imap or pop3.", valueName: "protocol"))
+    var prefer: String = "imap"
+
+    @Flag(name: .long, help: "Never use plain-HTTP sources.")
+    var httpsOnly = false
+
+    @Option(name: .long, help: "Your name, for documents that use %REALNAME% and for exported files.")
+    var realName: String?
+
+    @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended.", valueName: "url"))
+    var ispdbURL: String = ISPDBPlugin.defaultBaseURL
+
+    @Option(name: .long, help: ArgumentHelp("Office 365 / Autodiscover v2 base URL.", valueName: "url"))
+    var office365URL: String = AutodiscoverV2Client.defaultBaseURL
+
+    @Option(name: .long, help: ArgumentHelp("Give up on one HTTP request after this many seconds.", valueName: "seconds"))
+    var httpTimeout: Double = 5
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        guard ["imap", "pop3"].contains(prefer.lowercased()) else { throw ValidationError("--prefer must be imap or pop3") }
+        for directory in providers where !isDirectory(directory) {
+            throw ValidationError("--providers \(directory): not a directory")
+        }
+        guard httpTimeout > 0, httpTimeout <= 600 else { throw ValidationError("--http-timeout must be between 0 and 600 seconds") }
+    }
+
+    func apply(to options: inout AutoconfOptions) {
+        options.timeout = .milliseconds(Int64(timeout * 1000))
+        options.offline = offline
+        options.plugins = plugins.map { $0.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
+        options.providerDirectories = providers
+        options.readsUserDirectory = !noUserProviders
+        options.preferredIncoming = ServerType(rawValue: prefer)
+        options.httpsOnly = httpsOnly
+        options.realName = realName
+        options.ispdbBaseURL = ispdbURL
+        options.office365BaseURL = office365URL
+        options.httpTimeout = .milliseconds(Int64(httpTimeout * 1000))
+    }
+}
+
+/// Where connections go and whom to trust (HTTPS, probing and the login test alike).
+struct NetworkOptions: ParsableArguments {
+    @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (IP address, optional :PORT; repeatable).", valueName: "host[:port]"))
+    var dnsServers: [String] = []
+
+    @Flag(name: .customLong("trust-resolver-ad"), help: "Believe the DNSSEC AD bit of the --dns-server resolvers (loopback addresses only: run a validating resolver on this machine).")
+    var trustResolverAD = false
+
+    @Option(name: .customLong("trust-anchor"), help: ArgumentHelp("Validate DNSSEC from the DS/DNSKEY records in this file instead of the root key (dns-root-data); 'none': validate nothing.", valueName: "file"))
+    var trustAnchor: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file (enterprise roots).", valueName: "path"))
+    var caFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Connect to ADDR for HOST:PORT, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
+    var resolve: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Connect to HOST2:PORT2 for HOST:PORT, as curl --connect-to does (repeatable).", valueName: "host:port:host2:port2"))
+    var connectTo: [String] = []
+
+    func apply(to options: inout AutoconfOptions) {
+        options.dnsServers = dnsServers
+        options.trustResolverAD = trustResolverAD
+        if let trustAnchor { options.trustAnchor = DNSTrustAnchor(argument: trustAnchor) }
+        options.caFile = caFile
+        options.resolve = resolve
+        options.connectTo = connectTo
+    }
+}
+
+/// The login test's inputs (the password never comes from argv).
+struct VerifyOptions: ParsableArguments {
+    @Flag(name: .long, help: "Read the password from the first line of standard input.")
+    var passwordStdin = false
+
+    @Option(name: .long, help: ArgumentHelp("Read the password from this environment variable.", valueName: "name"))
+    var passwordEnv: String?
+
+    @Flag(name: .long, help: "Accept a configuration that needs confirming without asking (check its servers first).")
+    var yes = false
+
+    @Flag(name: .long, help: "Allow the login test to send the password over an unencrypted connection.")
+    var allowPlaintext = false
+
+    func validate() throws {
+        if passwordStdin && passwordEnv != nil { throw ValidationError("--password-stdin and --password-env exclude each other") }
+    }
+
+    var isEmpty: Bool { !passwordStdin && passwordEnv == nil && !allowPlaintext }
+
+    var passwordSource: PasswordSource { passwordStdin ? .stdin : passwordEnv.map { .environment($0) } ?? .prompt }
+}
+
+/// The "more settings" form: what is given wins, the rest is discovered.
+struct ManualOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Use this IMAP server (port defaults to the standard one).", valueName: "host[:port]"))
+    var imap: String?
+
+    @Option(name: .long, help: ArgumentHelp("Use this POP3 server.", valueName: "host[:port]"))
+    var pop3: String?
+
+    @Option(name: .long, help: ArgumentHelp("Use this SMTP server.", valueName: "host[:port]"))
+    var smtp: String?
+
+    @Option(name: .long, help: ArgumentHelp("Security for the servers given: ssl, starttls or plain.", valueName: "mode"))
+    var security: String?
+
+    @Option(name: .long, help: "Login name for every server.")
+    var username: String?
+
+    func settings() throws -> ManualSettings {
+        do {
+            return try ManualSettings.parse(
+                imap: imap, pop3: pop3, smtp: smtp, security: security, username: username,
+                fieldNames: ["imap": "--imap", "pop3": "--pop3", "smtp": "--smtp", "security": "--security", "username": "--username"])
+        } catch {
+            throw BadInput(error.description)
+        }
+    }
+}
+
+/// The per-domain lookup cache.
+struct CacheOptions: ParsableArguments {
+    @Flag(name: .long, help: "Use the lookup cache ($XDG_CACHE_HOME/autoconf): answer from a fresh entry, store new domain-level answers (off by default).")
+    var cache = false
+
+    @Flag(name: .long, help: "Do not use the lookup cache (the default; kept for scripts).")
+    var noCache = false
+
+    @Flag(name: .long, help: "Ignore cached answers, look up again and cache the new answer.")
+    var refresh = false
+
+    func validate() throws {
+        if noCache && (refresh || cache) { throw ValidationError("--no-cache excludes --cache and --refresh") }
+    }
+
+    /// No disk cache unless asked: a diagnostic tool must show today's answer (a sysadmin who just
+    /// fixed their autoconfig would otherwise see yesterday's). --batch shares domain-level
+    /// answers in memory either way.
+    var policy: CachePolicy { refresh ? .refresh : cache ? .use : .off }
+}
