@@ -21,7 +21,7 @@ public final class CurlHTTPClient: HTTPFetching, Sendable {
         OpenSSLRuntime.prepare()  // before libcurl initializes OpenSSL (see OpenSSLRuntime)
         if let problem = configuration.problem() { throw .protocolError(problem) }
         self.configuration = configuration
-        trustStore = try TrustStore(caFile: configuration.caFile)
+        trustStore = TrustStore(caFile: configuration.caFile)
         loop = try CurlMultiLoop()
     }
 

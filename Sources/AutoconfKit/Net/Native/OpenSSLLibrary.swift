@@ -98,10 +98,6 @@ final class OpenSSLLibrary: @unchecked Sendable {  // immutable after init; the 
         autoconf_SSL_CTX_set_min_proto_version(ctxCtrl, context, version)
     }
 
-    func ctxSetMode(_ context: OpaquePointer, _ mode: Int) -> Int {
-        autoconf_SSL_CTX_set_mode(ctxCtrl, context, mode)
-    }
-
     /// The most recent OpenSSL error as one line (and clears the thread's error queue).
     func lastError() -> String {
         let code = errGetError()
