@@ -43,10 +43,11 @@ public struct BatchLookup: Sendable {
     }
 
     /// `emit` receives every line's outcome in input order, as soon as it and all before it are
-    /// done; `progress` gets (done, total) addresses after each lookup.
+    /// done; `flushed` is called after each burst of `emit` calls (a front end that buffers its
+    /// output writes it then); `progress` gets (done, total) addresses after each lookup.
     public func run(
         _ lines: [(number: Int, input: String)], progress: (@Sendable (Int, Int) -> Void)? = nil,
-        emit: @Sendable (Int, Line) -> Void
+        emit: @Sendable (Int, Line) -> Void, flushed: (@Sendable () -> Void)? = nil
     ) async {
         // Parse first: bad lines are answered at once, good ones grouped by domain.
         var parsed: [Int: EmailAddress] = [:]
@@ -73,7 +74,7 @@ public struct BatchLookup: Sendable {
         let total = parsed.count
         var results: [Int: Result<LookupResult, AutoconfError>] = [:]
         var next = 0
-        func flush() {
+        func emitReady() {
             while next < lines.count {
                 if let line = immediate[next] {
                     emit(next, line)
@@ -87,6 +88,10 @@ public struct BatchLookup: Sendable {
                 }
                 next += 1
             }
+        }
+        func flush() {
+            emitReady()
+            flushed?()
         }
         flush()
         // The child result is a plain struct: a (String, Result<_, AutoconfError>) tuple from a

@@ -37,7 +37,9 @@ public enum BuiltInPlugins {
         let overrides = (try? ConnectOverrides.parse(resolve: options.resolve, connectTo: options.connectTo).get()) ?? ConnectOverrides()
         let http = LazyHTTPClient(configuration: options.httpConfiguration)
         services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
-        services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)
+        let prober = MailProber(caFile: options.caFile, overrides: overrides)
+        services[MailProberKey.self] = prober
+        services[NetworkWarmUpKey.self] = NetworkWarmUp { http.prepare() }
         return services
     }
 

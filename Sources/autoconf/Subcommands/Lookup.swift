@@ -59,6 +59,9 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Give up after this many seconds (default 10; the login test has its own deadline of the same length).", valueName: "seconds"))
     var timeout: Double = 10
 
+    @Option(name: .long, help: ArgumentHelp("Once an answer is in, wait at most this many seconds for better-ranked sources still running (default 1).", valueName: "seconds"))
+    var patience: Double = 1
+
     @Option(name: .long, help: ArgumentHelp("A directory of provider files to use before all others (repeatable).", valueName: "dir"))
     var providers: [String] = []
 
@@ -137,6 +140,9 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Domains looked up at once with --batch (default 4).", valueName: "n"))
     var jobs: Int = 4
 
+    @Flag(name: .shortAndLong, help: "No progress line on standard error during --batch (it is only drawn when standard error is a terminal).")
+    var quiet = false
+
     @Flag(name: .long, help: "Use the lookup cache ($XDG_CACHE_HOME/autoconf): answer from a fresh entry, store new domain-level answers (off by default).")
     var cache = false
 
@@ -157,6 +163,7 @@ struct Lookup: AsyncParsableCommand {
                 throw ValidationError("--providers \(directory): not a directory")
             }
         }
+        guard patience >= 0, patience <= 600 else { throw ValidationError("--patience must be between 0 and 600 seconds") }
         guard httpTimeout > 0, httpTimeout <= 600 else { throw ValidationError("--http-timeout must be between 0 and 600 seconds") }
         if (email == nil) == (batch == nil) { throw ValidationError(batch == nil ? "give an email address (or --batch FILE)" : "give either an address or --batch, not both") }
         if batch != nil {
@@ -186,6 +193,7 @@ struct Lookup: AsyncParsableCommand {
     func options() throws -> AutoconfOptions {
         var options = AutoconfOptions()
         options.timeout = .milliseconds(Int64(timeout * 1000))
+        options.patience = .milliseconds(Int64(patience * 1000))
         options.offline = offline
         options.plugins = plugins.map { $0.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
         options.providerDirectories = providers
@@ -293,37 +301,33 @@ struct Lookup: AsyncParsableCommand {
             text = String(decoding: bytes, as: UTF8.self)
         }
         let lines = BatchLookup.addresses(in: text)
-        let showsProgress = isatty(STDERR_FILENO) == 1
+        let meter = !quiet && isatty(STDERR_FILENO) == 1 ? BatchProgress(total: lines.count) : nil
         let allFound = LockedFlag(true)
-        let progress: (@Sendable (Int, Int) -> Void)? = showsProgress ? Lookup.drawProgress : nil
+        let output = BatchOutput()
         let emit: @Sendable (Int, BatchLookup.Line) -> Void = { _, line in
-            let output: String
+            let text: String
             switch line {
             case .result(let result):
                 if !result.found { allFound.set(false) }
-                output = LookupJSON.encode(result, pretty: false)
+                if !result.found { meter?.countError() }
+                text = LookupJSON.encode(result, pretty: false)
             case .error(let number, let input, let message):
                 allFound.set(false)
-                output = LookupJSON.encode(BatchError(line: number, input: input, error: message), pretty: false)
+                meter?.countError()
+                text = LookupJSON.encode(BatchError(line: number, input: input, error: message), pretty: false)
             }
-            StandardStreams.writeOutput(output + "\n")
+            output.append(text)
+            meter?.lineDone()
         }
-        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, progress: progress, emit: emit)
+        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, emit: emit, flushed: { output.flush() })
+        output.flush()
+        meter?.finish()
         if !allFound.value { throw ExitStatus(code: Exit.notFound) }
     }
 }
 
 extension Lookup {
     static let maximumBatchFileSize = 64 << 20
-
-    /// A one-line progress bar on standard error (only when it is a terminal).
-    @Sendable static func drawProgress(_ done: Int, _ total: Int) {
-        let width = 30
-        let filled = total == 0 ? width : done * width / total
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let end = done == total ? "\n" : ""
-        StandardStreams.writeError("\r[\(bar)] \(done)/\(total) addresses\(end)")
-    }
 }
 
 /// The JSON line for a batch line that is not an address.

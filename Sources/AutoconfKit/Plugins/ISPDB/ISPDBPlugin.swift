@@ -7,6 +7,7 @@ public struct ISPDBPlugin: ProviderPlugin {
 
     public let name = "ispdb"
     public let summary: String
+    public var authority: AuthorityClass? { .ispdb }
     public var baseURL: String
     public var requestTimeout: Duration
 

@@ -19,6 +19,7 @@ import Foundation
 public struct MXPlugin: ProviderPlugin {
     public let name = "mx"
     public let summary = "the mail hoster named by the domain's MX records (autoconfig and ISPDB of the MX domain)"
+    public var authority: AuthorityClass? { .dns }
     public let ispdbBaseURL: String
     /// Per-request limit; the lookup deadline applies on top.
     public var requestTimeout: Duration
