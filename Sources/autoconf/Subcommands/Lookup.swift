@@ -304,22 +304,23 @@ struct Lookup: AsyncParsableCommand {
         let meter = !quiet && isatty(STDERR_FILENO) == 1 ? BatchProgress(total: lines.count) : nil
         let allFound = LockedFlag(true)
         let output = BatchOutput()
-        let emit: @Sendable (Int, BatchLookup.Line) -> Void = { _, line in
-            let text: String
+        // Encoding runs in the lookups' own tasks (every core); printing stays in input order.
+        let render: @Sendable (BatchLookup.Line) -> BatchRendered = { line in
             switch line {
-            case .result(let result):
-                if !result.found { allFound.set(false) }
-                if !result.found { meter?.countError() }
-                text = LookupJSON.encode(result, pretty: false)
+            case .result(let result): return BatchRendered(text: LookupJSON.encode(result, pretty: false), found: result.found)
             case .error(let number, let input, let message):
+                return BatchRendered(text: LookupJSON.encode(BatchError(line: number, input: input, error: message), pretty: false), found: false)
+            }
+        }
+        let emit: @Sendable (Int, BatchRendered) -> Void = { _, line in
+            if !line.found {
                 allFound.set(false)
                 meter?.countError()
-                text = LookupJSON.encode(BatchError(line: number, input: input, error: message), pretty: false)
             }
-            output.append(text)
+            output.append(line.text)
             meter?.lineDone()
         }
-        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, emit: emit, flushed: { output.flush() })
+        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, render: render, emit: emit, flushed: { output.flush() })
         output.flush()
         meter?.finish()
         if !allFound.value { throw ExitStatus(code: Exit.notFound) }
@@ -328,6 +329,12 @@ struct Lookup: AsyncParsableCommand {
 
 extension Lookup {
     static let maximumBatchFileSize = 64 << 20
+}
+
+/// One batch line as printed, and whether it found a configuration.
+struct BatchRendered: Sendable {
+    var text: String
+    var found: Bool
 }
 
 /// The JSON line for a batch line that is not an address.
