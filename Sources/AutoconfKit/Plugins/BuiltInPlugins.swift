@@ -39,7 +39,10 @@ public enum BuiltInPlugins {
         services[HTTPClientKey.self] = options.dnsServers.isEmpty ? http : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
         let prober = MailProber(caFile: options.caFile, overrides: overrides)
         services[MailProberKey.self] = prober
-        services[NetworkWarmUpKey.self] = NetworkWarmUp { http.prepare() }
+        services[NetworkWarmUpKey.self] = NetworkWarmUp {
+            CurlLibrary.preload()
+            http.prepare()
+        }
         return services
     }
 

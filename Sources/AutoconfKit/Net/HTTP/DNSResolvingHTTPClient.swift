@@ -21,6 +21,7 @@ public struct DNSResolvingHTTPClient: HTTPFetching {
     }
 
     public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        await CurlLibrary.ready()  // hostOf parses with libcurl: loaded off the pool first
         guard request.addresses == nil, let host = TextReport.hostOf(request.url), Hostname.isValid(host), !isIPAddress(host),
               !isPinned(host, url: request.url) else {
             return try await inner.fetch(request)

@@ -11,7 +11,7 @@ final class LazyHTTPClient: HTTPFetching, Sendable {
 
     init(configuration: HTTPClientConfiguration) {
         self.configuration = configuration
-        client = BackgroundValue(name: "autoconf-curlinit") {
+        client = BackgroundValue(name: "autoconf-load") {
             do throws(HTTPError) { return .success(try CurlHTTPClient(configuration: configuration)) } catch { return .failure(error) }
         }
     }

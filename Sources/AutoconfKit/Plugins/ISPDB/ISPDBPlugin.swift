@@ -25,6 +25,7 @@ public struct ISPDBPlugin: ProviderPlugin {
         guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
         let https = baseURL.lowercased().hasPrefix("https://")
         if query.httpsOnly && !https { return .notFound("--https-only: the ISPDB base \(baseURL) is plain HTTP") }
+        await CurlLibrary.ready()  // hostOf parses with libcurl: loaded off the pool first
         guard let host = TextReport.hostOf(baseURL)?.lowercased() else { throw PluginFailure(.configuration, "invalid ISPDB URL \(baseURL)") }
         let source = ConfigDocumentSource(
             url: url(for: query.email.domain), subrank: 0, scope: DomainScope(home: [PublicSuffix.registrableDomain(of: host)]),
