@@ -26,14 +26,14 @@ let package = Package(
         systemLibrary("CLibPSL", pkgConfig: "libpsl", apt: "libpsl-dev"),
         // Headers only: no pkg-config (which would add -lcurl) and no `link` in its modulemap.
         // libcurl and its ~30 dependencies cost ~9 ms at every process start when linked, so
-        // AutoconfKit dlopens libcurl.so.4 at first use (Net/HTTP/CurlLibrary.swift). curl.h is
+        // AutoconfKit dlopens libcurl.so.4 at first use (Net/Native/CurlLibrary.swift). curl.h is
         // on the default include path (/usr/include/x86_64-linux-gnu/curl).
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         systemLibrary("CCares", pkgConfig: "libcares", apt: "libc-ares-dev"),
         // Headers only as well, for the same reason: pkg-config would add -lssl -lcrypto, and mapping
         // and relocating the two cost every process ~2 ms at startup although only the mail prober
         // (and libcurl) use them. OpenSSLRuntime.prepare() dlopens libssl.so.3 at first use
-        // (Net/Mail/OpenSSLLibrary.swift); the headers are on the default include path.
+        // (Net/Native/OpenSSLLibrary.swift); the headers are on the default include path.
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         // Headers only as well: libunbound (with libevent, nettle, hogweed, gmp) is dlopened by the
         // first DNS record query (Net/DNS/UnboundLibrary.swift); unbound.h is on the default path.

@@ -73,25 +73,71 @@ func processWall(offline: Bool) -> Row? {
         return nil
     }
     let arguments = [binary.path, "lookup", "alice@gmail.com", "--no-user-providers"] + (offline ? ["--offline"] : [])
+    guard let samples = spawnedWalls(binary.path, arguments, runs: 50) else { return nil }
+    return Row(name: "autoconf lookup alice@gmail.com\(offline ? " --offline" : "") (process, wall)", value: format(median(samples), "ms"), target: offline ? "≤ 8 ms" : "< 20 ms")
+}
+
+/// Wall times in milliseconds of `runs` runs of `arguments` (stdout to /dev/null), timed around
+/// posix_spawn and waitpid; nil when the binary cannot be started.
+func spawnedWalls(_ path: String, _ arguments: [String], runs: Int) -> [Double]? {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     var samples: [Double] = []
-    for _ in 0..<50 {
+    for _ in 0..<runs {
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let start = ContinuousClock.now
-        guard posix_spawn(&pid, binary.path, &actions, nil, argv, environ) == 0 else { return nil }
+        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return nil }
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         samples.append(milliseconds(ContinuousClock.now - start))
     }
-    return Row(name: "autoconf lookup alice@gmail.com\(offline ? " --offline" : "") (process, wall)", value: format(median(samples), "ms"), target: "< 20 ms")
+    return samples
 }
 
-// `AutoconfBenchmarks [offline|process|http|dns]...` runs only those groups; no argument runs all.
+/// `autoconf lookup --batch FILE --offline` over 10,000 addresses of 1,000 domains (the bundled
+/// domains first, then unknown ones), JSON output to /dev/null: addresses per second of the whole
+/// process, median of 5 runs.
+func offlineBatch() -> Row? {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("autoconf")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else { return nil }
+    var domains = BundledProviders.catalog.entries.flatMap(\.configuration.domains).filter { !$0.contains("*") }
+    domains = Array(Set(domains)).sorted().prefix(1000).map { $0 }
+    var extra = 0
+    while domains.count < 1000 { domains.append("unknown\(extra).example"); extra += 1 }
+    let addresses = (0..<10_000).map { "user\($0)@\(domains[$0 % domains.count])" }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("autoconf-bench-batch-\(getpid()).txt")
+    try? addresses.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let arguments = [binary.path, "lookup", "--batch", file.path, "--offline", "--no-user-providers"]
+    guard let walls = spawnedWalls(binary.path, arguments, runs: 5) else { return nil }
+    let samples = walls.map { 10_000 / ($0 / 1000) }
+    return Row(name: "lookup --batch --offline, 10,000 addresses / 1,000 domains (process)", value: String(format: "%.0f /s", median(samples)), target: "≥ 50,000 /s")
+}
+
+/// The priority runner itself: 10 fake plugins that answer at once, one lookup, per lookup.
+func resolverOverhead() async -> Row {
+    struct Instant: ProviderPlugin {
+        let name: String
+        var summary: String { name }
+        func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome { .notFound("no") }
+    }
+    let resolver = Resolver(plugins: (0..<10).map { Instant(name: "p\($0)") })
+    let query = LookupQuery(email: try! EmailAddress("alice@example.com"))
+    var samples: [Double] = []
+    for _ in 0..<5 {
+        let count = 2_000
+        let start = ContinuousClock.now
+        for _ in 0..<count { _ = await resolver.lookup(query) }
+        samples.append(milliseconds(ContinuousClock.now - start) * 1000 / Double(count))
+    }
+    return Row(name: "resolver: 10 concurrent plugins that answer at once, per lookup", value: format(median(samples), "µs"), target: "< 100 µs")
+}
+
+// `AutoconfBenchmarks [offline|process|engine|http|dns]...` runs only those groups; no argument runs all.
 let groups = Set(CommandLine.arguments.dropFirst())
 func wanted(_ group: String) -> Bool { groups.isEmpty || groups.contains(group) }
 
@@ -103,7 +149,9 @@ if wanted("offline") {
 if wanted("process") {
     if let row = processWall(offline: true) { rows.append(row) }
     if let row = processWall(offline: false) { rows.append(row) }
+    if let row = offlineBatch() { rows.append(row) }
 }
+if wanted("engine") { rows.append(await resolverOverhead()) }
 var network: [(name: String, value: String, target: String)] = []
 if wanted("http") { network += await runHTTPBenchmark() }
 if wanted("dns") { network += await runDNSBenchmark() }

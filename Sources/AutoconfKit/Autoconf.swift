@@ -44,7 +44,7 @@ public struct Autoconf: Sendable {
     public func resolver() throws(AutoconfError) -> Resolver {
         Resolver(
             plugins: try registry.select(options.plugins, offline: options.offline), timeout: options.timeout,
-            preferredIncoming: options.preferredIncoming)
+            preferredIncoming: options.preferredIncoming, patience: options.patience)
     }
 
     public func lookup(_ address: String, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
@@ -97,6 +97,9 @@ public struct Autoconf: Sendable {
 public struct AutoconfOptions: Sendable {
     /// Bounds every lookup (default 10 s).
     public var timeout: Duration
+    /// Once a usable answer is in, how long to wait for better-ranked sources still running
+    /// (`--patience`, default 1 s; nil: until the deadline). See `Resolver.patience`.
+    public var patience: Duration? = Resolver.defaultPatience
     /// Only plugins that need no network.
     public var offline: Bool
     /// Plugin names to run, in rank order; nil runs all in the default order.

@@ -43,14 +43,26 @@ public struct BatchLookup: Sendable {
     }
 
     /// `emit` receives every line's outcome in input order, as soon as it and all before it are
-    /// done; `progress` gets (done, total) addresses after each lookup.
+    /// done; `flushed` is called after each burst of `emit` calls (a front end that buffers its
+    /// output writes it then); `progress` gets (done, total) addresses after each lookup.
     public func run(
         _ lines: [(number: Int, input: String)], progress: (@Sendable (Int, Int) -> Void)? = nil,
-        emit: @Sendable (Int, Line) -> Void
+        emit: @Sendable (Int, Line) -> Void, flushed: (@Sendable () -> Void)? = nil
+    ) async {
+        await run(lines, render: { $0 }, progress: progress, emit: emit, flushed: flushed)
+    }
+
+    /// As `run`, with each line turned into what the front end prints by `render` first —
+    /// concurrently, in the task that looked the line up (a batch's JSON encoding then uses every
+    /// core) — while `emit` still receives the rendered lines one at a time, in input order.
+    public func run<Rendered: Sendable>(
+        _ lines: [(number: Int, input: String)], render: @escaping @Sendable (Line) -> Rendered,
+        progress: (@Sendable (Int, Int) -> Void)? = nil,
+        emit: @Sendable (Int, Rendered) -> Void, flushed: (@Sendable () -> Void)? = nil
     ) async {
         // Parse first: bad lines are answered at once, good ones grouped by domain.
         var parsed: [Int: EmailAddress] = [:]
-        var immediate: [Int: Line] = [:]
+        var results: [Int: Rendered] = [:]
         var firstIndexes: [Int] = []
         var firstOfDomain: [String: Int] = [:]
         var others: [Int: [Int]] = [:]
@@ -65,33 +77,25 @@ public struct BatchLookup: Sendable {
                     firstIndexes.append(index)
                 }
             } catch {
-                immediate[index] = .error(number: line.number, input: line.input, message: AutoconfError.invalidAddress(line.input, error).description)
+                results[index] = render(.error(number: line.number, input: line.input, message: AutoconfError.invalidAddress(line.input, error).description))
             }
         }
         let autoconf = self.autoconf
         let realName = autoconf.options.realName
         let total = parsed.count
-        var results: [Int: Result<LookupResult, AutoconfError>] = [:]
+        var done = 0
         var next = 0
         func flush() {
-            while next < lines.count {
-                if let line = immediate[next] {
-                    emit(next, line)
-                } else if let result = results[next] {
-                    switch result {
-                    case .success(let found): emit(next, .result(found))
-                    case .failure(let error): emit(next, .error(number: lines[next].number, input: lines[next].input, message: error.description))
-                    }
-                } else {
-                    return
-                }
+            while next < lines.count, let line = results.removeValue(forKey: next) {
+                emit(next, line)
                 next += 1
             }
+            flushed?()
         }
         flush()
         // The child result is a plain struct: a (String, Result<_, AutoconfError>) tuple from a
         // typed-throws closure crashed in release builds (Swift 6.3, inside the task group).
-        await withTaskGroup(of: DomainOutcome.self) { group in
+        await withTaskGroup(of: DomainOutcome<Rendered>.self) { group in
             // One lookup per domain first; the other addresses of a domain share its answer only
             // when it does not depend on the address, else they are looked up themselves.
             var pending = firstIndexes[...]
@@ -100,31 +104,41 @@ public struct BatchLookup: Sendable {
             func startMore() {
                 while running < jobs {
                     let index: Int
-                    if let item = perUser.popLast() { index = item } else if let item = pending.popFirst() { index = item } else { return }
+                    var sharers: [DomainOutcome<Rendered>.Sharer] = []
+                    if let item = perUser.popLast() {
+                        index = item
+                    } else if let item = pending.popFirst() {
+                        index = item
+                        sharers = (others.removeValue(forKey: item) ?? []).compactMap { other in
+                            parsed[other].map { DomainOutcome<Rendered>.Sharer(index: other, email: $0, number: lines[other].number, input: lines[other].input) }
+                        }
+                    } else {
+                        return
+                    }
                     guard let email = parsed[index] else { continue }
                     running += 1
-                    group.addTask { await DomainOutcome(index: index, email: email, autoconf: autoconf) }
+                    let line = lines[index]
+                    group.addTask {
+                        await DomainOutcome(
+                            index: index, email: email, number: line.number, input: line.input, sharers: sharers, autoconf: autoconf,
+                            realName: realName, render: render)
+                    }
                 }
             }
             startMore()
             for await outcome in group {
                 running -= 1
-                let result: Result<LookupResult, AutoconfError> = outcome.result.map { .success($0) } ?? .failure(outcome.error ?? .invalidOption("lookup failed"))
-                results[outcome.index] = result
-                for other in others.removeValue(forKey: outcome.index) ?? [] {
-                    guard let email = parsed[other] else { continue }
-                    switch result {
-                    case .success(let found):
-                        if let shared = AddressTemplating.rebase(found, to: email, realName: realName) {
-                            results[other] = .success(shared)
-                        } else {
-                            perUser.insert(other, at: 0)
-                        }
-                    case .failure:
-                        results[other] = result
+                results[outcome.index] = outcome.rendered
+                done += 1
+                for (other, shared) in outcome.shared {
+                    if let shared {
+                        results[other] = shared
+                        done += 1
+                    } else {
+                        perUser.insert(other, at: 0)
                     }
                 }
-                progress?(results.count, total)
+                progress?(done, total)
                 flush()
                 startMore()
             }
@@ -133,20 +147,39 @@ public struct BatchLookup: Sendable {
     }
 }
 
-/// One domain's lookup in a batch.
-struct DomainOutcome: Sendable {
-    let index: Int
-    let result: LookupResult?
-    let error: AutoconfError?
+/// One domain's lookup in a batch, and its answer rebased for the other addresses of the domain
+/// (`sharers`), all rendered — in the child task, so batches use every core, and with the
+/// address-independence check made once per domain instead of once per address.
+struct DomainOutcome<Rendered: Sendable>: Sendable {
+    struct Sharer: Sendable {
+        var index: Int
+        var email: EmailAddress
+        var number: Int
+        var input: String
+    }
 
-    init(index: Int, email: EmailAddress, autoconf: Autoconf) async {
+    let index: Int
+    let rendered: Rendered
+    /// Per sharer: its rendered line, or nil when it must be looked up itself.
+    let shared: [(Int, Rendered?)]
+
+    init(
+        index: Int, email: EmailAddress, number: Int, input: String, sharers: [Sharer], autoconf: Autoconf, realName: String?,
+        render: @Sendable (BatchLookup.Line) -> Rendered
+    ) async {
         self.index = index
         do {
-            result = try await autoconf.lookup(email)
-            error = nil
+            let found = try await autoconf.lookup(email)
+            rendered = render(.result(found))
+            let generalized = sharers.isEmpty ? nil : AddressTemplating.independent(found)
+            shared = sharers.map { sharer in
+                if sharer.email == email { return (sharer.index, render(.result(found))) }
+                guard let generalized else { return (sharer.index, nil) }
+                return (sharer.index, render(.result(AddressTemplating.rebase(found, generalized: generalized, to: sharer.email, realName: realName))))
+            }
         } catch let failure {
-            result = nil
-            error = failure
+            rendered = render(.error(number: number, input: input, message: failure.description))
+            shared = sharers.map { ($0.index, render(.error(number: $0.number, input: $0.input, message: failure.description))) }
         }
     }
 }

@@ -23,6 +23,8 @@ public struct FixedPlugin: ProviderPlugin {
     public let delay: Duration
     public let bestPossibleTrust: Trust.Level
     public let log: EventLog?
+    /// nil: a class of its own (every plugin ranked below waits for it).
+    public var authority: AuthorityClass?
 
     public init(name: String, candidates: [Candidate], delay: Duration = .zero, bestPossibleTrust: Trust.Level = .trusted, log: EventLog? = nil) {
         self.init(name: name, behaviour: .found(candidates), delay: delay, bestPossibleTrust: bestPossibleTrust, log: log)

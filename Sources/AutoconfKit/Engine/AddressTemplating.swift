@@ -102,6 +102,11 @@ enum AddressTemplating {
     static func rebase(_ result: LookupResult, to email: EmailAddress, realName: String?) -> LookupResult? {
         guard result.email != email else { return result }
         guard let generalized = independent(result) else { return nil }
+        return rebase(result, generalized: generalized, to: email, realName: realName)
+    }
+
+    /// `rebase` with `independent(result)` already computed (a batch checks once per domain).
+    static func rebase(_ result: LookupResult, generalized: [Candidate], to email: EmailAddress, realName: String?) -> LookupResult {
         var copy = result
         copy.email = email
         copy.candidates = generalized.map { specialize($0, to: email, realName: realName) }

@@ -28,6 +28,11 @@ public protocol ProviderPlugin: Sendable {
     /// inline before starting anything else, so a lookup they answer starts no task, no timer and
     /// no network request. A plugin that may wait on anything must leave this false.
     var answersInstantly: Bool { get }
+    /// Who stands behind the plugin's answers. Neighbouring plugins (in rank order) of one class
+    /// are equally authoritative: the resolver does not hold one's answer back to wait for the
+    /// other (the better-ranked one still wins when both are in). nil (the default): a class of
+    /// its own, waited for by every plugin ranked below it.
+    var authority: AuthorityClass? { get }
 
     /// Looks up settings. Throw `PluginFailure` for a failure worth reporting; honour cancellation
     /// (`Task.checkCancellation()`, or cancellable I/O) and `context.deadline`.
@@ -38,6 +43,22 @@ extension ProviderPlugin {
     public var bestPossibleTrust: Trust.Level { .trusted }
     public var needsNetwork: Bool { true }
     public var answersInstantly: Bool { false }
+    public var authority: AuthorityClass? { nil }
+}
+
+/// The authority classes of the built-in plugins, in their rank order.
+public enum AuthorityClass: String, Sendable, Hashable, Codable {
+    /// The user's and the bundled provider files.
+    case providerFiles = "provider-files"
+    /// The email domain's own HTTPS servers (autoconfig.D and D/.well-known).
+    case domain
+    /// Thunderbird's central ISPDB.
+    case ispdb
+    /// Derived from the domain's DNS: MX (Gmail, Office365, MX), Autodiscover (reached through
+    /// the domain's names, redirects and SRV), SRV.
+    case dns
+    /// Guessed hostnames (probing).
+    case guessed
 }
 
 /// What a plugin answers.

@@ -16,17 +16,41 @@ public struct Resolver: Sendable {
     /// IMAP unless the user prefers POP3.
     public var preferredIncoming: ServerType
 
-    public static let defaultTimeout: Duration = .seconds(10)
+    /// How long a usable answer waits for better-ranked plugins that are still running (counted
+    /// from the first usable answer); nil waits until the deadline.
+    public var patience: Duration?
 
-    public init(plugins: [any ProviderPlugin], timeout: Duration = Resolver.defaultTimeout, preferredIncoming: ServerType = .imap) {
+    public static let defaultTimeout: Duration = .seconds(10)
+    public static let defaultPatience: Duration = .seconds(1)
+
+    public init(
+        plugins: [any ProviderPlugin], timeout: Duration = Resolver.defaultTimeout, preferredIncoming: ServerType = .imap,
+        patience: Duration? = Resolver.defaultPatience
+    ) {
         self.plugins = plugins
         self.timeout = timeout
         self.preferredIncoming = preferredIncoming
+        self.patience = patience
     }
 
-    private enum Event: Sendable {
-        case finished(index: Int, result: Result<PluginOutcome, any Error>, elapsed: Double)
-        case deadline
+    private struct Outcome: Sendable {
+        var result: Result<PluginOutcome, any Error>
+        var elapsed: Double
+    }
+
+    /// What decides whether a running plugin is still waited for: its best possible tier, then
+    /// its authority group — the rank of the first plugin of its run of neighbours with the same
+    /// `authority`. Plugins of one group are equally authoritative, so whichever answers first is
+    /// not held back by the others; a plugin without an authority class is a group of its own.
+    struct WaitKey: Comparable, Sendable {
+        var tier: Int
+        var group: Int
+        static func < (a: WaitKey, b: WaitKey) -> Bool { (a.tier, a.group) < (b.tier, b.group) }
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let value = duration.milliseconds / 1000
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     /// Ranking key: smaller is better.
@@ -63,68 +87,62 @@ public struct Resolver: Sendable {
             state.finish(index, status: .skipped, failure: nil, elapsed: 0)
             trace(plugins[index].name, .cancelled("a result it cannot beat is already in"))
         }
-        let (events, continuation) = AsyncStream<Event>.makeStream()
-
-        var tasks: [Task<Void, Never>?] = Array(repeating: nil, count: plugins.count)
-        for index in state.running.sorted() {
+        let jobs = state.running.sorted().map { index in
             let plugin = plugins[index]
             let context = PluginContext(pluginName: plugin.name, deadline: deadline, startedAt: start, services: services, observer: observer)
-            tasks[index] = Task {
+            return PriorityRunner.Job<WaitKey, Outcome>(id: index, bound: state.bound(index)) {
                 context.trace(.started)
                 let began = ContinuousClock.now
                 let result: Result<PluginOutcome, any Error>
                 do { result = .success(try await plugin.lookup(query, context: context)) } catch { result = .failure(error) }
-                continuation.yield(.finished(index: index, result: result, elapsed: (ContinuousClock.now - began).milliseconds))
+                return Outcome(result: result, elapsed: (ContinuousClock.now - began).milliseconds)
             }
         }
-        let timer: Task<Void, Never>? = state.running.isEmpty ? nil : Task {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            if !Task.isCancelled { continuation.yield(.deadline) }
-        }
-
-        await withTaskCancellationHandler {
-            if state.running.isEmpty { return }
-            for await event in events {
-                switch event {
+        // Loading the network libraries and trust stores starts now, beside the plugins' first
+        // DNS round trips, instead of in front of their first request.
+        if jobs.contains(where: { plugins[$0.id].needsNetwork }) { services[NetworkWarmUpKey.self]?.start() }
+        let patience = self.patience
+        await PriorityRunner.run(
+            jobs, initialBest: state.bestWaitKey, deadline: deadline, patience: patience,
+            consider: { index, outcome in
+                state.record(index, result: outcome.result, elapsed: outcome.elapsed, sanitizer: sanitizer, trace: { trace(plugins[index].name, $0, duration: outcome.elapsed) })
+                // Nothing can configure a domain that does not exist: stop everything.
+                return state.nonexistentDomain != nil ? .halt : .best(state.bestWaitKey)
+            },
+            stopped: { index, ending in
+                let name = plugins[index].name
+                switch ending {
+                case .beaten:
+                    state.finish(index, status: .cancelled, failure: nil, elapsed: elapsed())
+                    trace(name, .cancelled("a result it cannot beat is already in"))
+                case .halted:
+                    state.finish(index, status: .cancelled, failure: nil, elapsed: elapsed())
+                    trace(name, .cancelled("the email domain does not exist"))
                 case .deadline:
-                    for index in state.running.sorted() {
-                        tasks[index]?.cancel()
-                        state.finish(index, status: .timedOut, failure: PluginFailure(.timeout, "the lookup deadline passed"), elapsed: elapsed())
-                        trace(plugins[index].name, .cancelled("the lookup deadline passed"))
-                    }
+                    state.finish(index, status: .timedOut, failure: PluginFailure(.timeout, "the lookup deadline passed"), elapsed: elapsed())
+                    trace(name, .cancelled("the lookup deadline passed"))
                     state.deadlineReached = true
-                case .finished(let index, let result, let time):
-                    guard state.running.contains(index) else { continue }
-                    state.record(index, result: result, elapsed: time, sanitizer: sanitizer, trace: { trace(plugins[index].name, $0, duration: time) })
-                    if state.nonexistentDomain != nil {
-                        // Nothing can configure a domain that does not exist: stop everything.
-                        for other in state.running.sorted() {
-                            tasks[other]?.cancel()
-                            state.finish(other, status: .cancelled, failure: nil, elapsed: elapsed())
-                            trace(plugins[other].name, .cancelled("the email domain does not exist"))
-                        }
-                    }
-                    // Cancel every running plugin that can no longer beat the best answer so far.
-                    for other in state.running.sorted() where !state.canBeat(other) {
-                        tasks[other]?.cancel()
-                        state.finish(other, status: .cancelled, failure: nil, elapsed: elapsed())
-                        trace(plugins[other].name, .cancelled("a result it cannot beat is already in"))
-                    }
+                case .patience:
+                    let why = "no answer within the lookup's patience (\(patience.map(Self.seconds) ?? "?")) after a usable answer"
+                    state.finish(index, status: .timedOut, failure: PluginFailure(.timeout, why), elapsed: elapsed())
+                    state.impatient.append(name)
+                    trace(name, .cancelled(why))
+                case .cancelled:
+                    state.finish(index, status: .cancelled, failure: nil, elapsed: elapsed())
+                    trace(name, .cancelled("cancelled"))
                 }
-                if state.running.isEmpty { break }
-            }
-        } onCancel: {
-            continuation.finish()
-        }
-        timer?.cancel()
-        for index in state.running { tasks[index]?.cancel() }
-        continuation.finish()
+            })
 
         let ranked = state.candidates.sorted { $0.key < $1.key }
         var result = LookupResult(
             email: query.email, candidates: ranked.map(\.candidate), reports: state.reports.compactMap { $0 },
             elapsedMilliseconds: elapsed(), deadlineReached: state.deadlineReached)
         result.nonexistentDomain = state.nonexistentDomain
+        if !state.impatient.isEmpty, let best = ranked.first {
+            let who = state.impatient.joined(separator: ", ")
+            result.patienceNote = "\(who) (ranked above \(best.candidate.provenance.plugin)) did not answer within the patience of \(patience.map(Self.seconds) ?? "?"); "
+                + "the answer shown is the best that came in time"
+        }
         if let unsupported = state.unsupported, ranked.first.map({ unsupported.key < $0.key }) ?? true {
             result.unsupported = unsupported.answer
             result.candidates = []
@@ -142,19 +160,38 @@ public struct Resolver: Sendable {
         var deadlineReached = false
         /// Why the email domain does not exist, once a plugin established it.
         var nonexistentDomain: String?
+        /// Plugins given up on when the patience ran out.
+        var impatient: [String] = []
+        /// Each plugin's authority group (see `WaitKey`).
+        let groups: [Int]
 
         init(plugins: [any ProviderPlugin]) {
             self.plugins = plugins
             running = Set(plugins.indices)
             reports = Array(repeating: nil, count: plugins.count)
+            var groups: [Int] = []
+            for (index, plugin) in plugins.enumerated() {
+                if index > 0, let authority = plugin.authority, plugins[index - 1].authority == authority {
+                    groups.append(groups[index - 1])
+                } else {
+                    groups.append(index)
+                }
+            }
+            self.groups = groups
+        }
+
+        /// The best plugin `index` could ever produce.
+        func bound(_ index: Int) -> WaitKey {
+            WaitKey(tier: plugins[index].bestPossibleTrust == .trusted ? 0 : 1, group: groups[index])
         }
 
         /// Whether plugin `index` could still produce something better than the best answer so far.
         func canBeat(_ index: Int) -> Bool {
-            guard let best = bestKey else { return true }
-            let possible = Key(tier: plugins[index].bestPossibleTrust == .trusted ? 0 : 1, rank: index, subrank: Int.min)
-            return possible < best
+            guard let best = bestWaitKey else { return true }
+            return bound(index) < best
         }
+
+        var bestWaitKey: WaitKey? { bestKey.map { WaitKey(tier: $0.tier, group: groups[$0.rank]) } }
 
         var bestKey: Key? {
             let candidateBest = candidates.map(\.key).min()
@@ -209,4 +246,15 @@ public struct Resolver: Sendable {
             }
         }
     }
+}
+
+/// What a lookup that will use the network starts at once, in the background (the built-in
+/// services load libcurl, OpenSSL and the trust stores through it). `start` must return at once.
+public struct NetworkWarmUp: Sendable {
+    public var start: @Sendable () -> Void
+    public init(_ start: @escaping @Sendable () -> Void) { self.start = start }
+}
+
+public enum NetworkWarmUpKey: ServiceKey {
+    public typealias Value = NetworkWarmUp
 }

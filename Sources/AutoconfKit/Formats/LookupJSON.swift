@@ -27,6 +27,8 @@ public enum LookupJSON {
         var plugins: [PluginReport]
         var elapsedMs: Double
         var deadlineReached: Bool
+        /// Set when better-ranked sources were given up on because the patience ran out.
+        var patienceNote: String?
         /// The login test (`--verify`), when one was run.
         var verification: VerificationJSON?
     }
@@ -167,7 +169,7 @@ public enum LookupJSON {
             unsupported: result.unsupported,
             error: result.found ? nil : (result.unsupported?.explanation ?? (result.failedOnNetwork && !result.dnssecBogus ? "network failure" : result.notFoundMessage)),
             nonexistentDomain: result.nonexistentDomain, plugins: result.reports, elapsedMs: (result.elapsedMilliseconds * 1000).rounded() / 1000,
-            deadlineReached: result.deadlineReached)
+            deadlineReached: result.deadlineReached, patienceNote: result.patienceNote)
     }
 
     public static func encode(_ result: LookupResult, pretty: Bool = true) -> String {

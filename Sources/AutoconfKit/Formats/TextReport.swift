@@ -55,6 +55,7 @@ public enum TextReport {
         if best.provenance.channel == .userFile, result.candidates.dropFirst().contains(where: { $0.provenance.channel == .bundled }) {
             lines.append("note            your provider file overrides the bundled answer for \(result.email.domain) (kept as an alternative)")
         }
+        if let note = result.patienceNote { lines.append("note            \(note)") }
         if !best.provenance.redirects.isEmpty { lines.append("redirects       \(best.provenance.redirects.joined(separator: " → "))") }
         for instruction in configuration.instructions where instruction.kind == .enable || instruction.kind == .appPassword {
             let label = instruction.kind == .enable ? "enable first" : "app password"

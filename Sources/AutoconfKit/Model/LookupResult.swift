@@ -15,6 +15,9 @@ public struct LookupResult: Sendable, Codable {
     /// reason, e.g. "nope.test does not exist (DNS NXDOMAIN)". A front end shows it as "check the
     /// spelling of the address" rather than "enter the settings by hand".
     public var nonexistentDomain: String?
+    /// Set when better-ranked sources were still running when the lookup's patience ran out: who
+    /// they were, and that the answer shown is the best that came in time.
+    public var patienceNote: String?
 
     public init(
         email: EmailAddress, candidates: [Candidate], unsupported: UnsupportedProvider? = nil, reports: [PluginReport],

@@ -42,7 +42,12 @@ public enum BuiltInPlugins {
         let http = LazyHTTPClient(configuration: parsed.http)
         services[HTTPClientKey.self] = options.dnsServers.isEmpty
             ? ResolveFailureCheck(inner: http, resolver: resolver) : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
-        services[MailProberKey.self] = MailProber(caFile: options.caFile, overrides: overrides)
+        let prober = MailProber(caFile: options.caFile, overrides: overrides)
+        services[MailProberKey.self] = prober
+        services[NetworkWarmUpKey.self] = NetworkWarmUp {
+            CurlLibrary.preload()
+            http.prepare()
+        }
         return services
     }
 

@@ -1,4 +1,3 @@
-import CCurl
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -231,19 +230,19 @@ public struct LoginVerifier: Sendable {
     /// A problem with the connection itself, or nil when the server was reached as configured
     /// (a refused command after the TLS setup is not a connection problem).
     static func connectionProblem(_ outcome: MailSessionOutcome, socket: SocketType) -> String? {
-        switch outcome.code {
-        case CURLE_OK, CURLE_LOGIN_DENIED, CURLE_WEIRD_SERVER_REPLY, CURLE_QUOTE_ERROR, CURLE_REMOTE_ACCESS_DENIED:
+        switch outcome.status {
+        case .succeeded, .loginDenied, .refused:
             if socket != .plain && outcome.tlsVersion == nil && !outcome.connected { return "no TLS session was established" }
             return nil
-        case CURLE_USE_SSL_FAILED:
+        case .startTLSFailed:
             return "the server did not upgrade the connection with STARTTLS; no credential was sent"
-        case CURLE_ABORTED_BY_CALLBACK:
+        case .cancelled:
             return "cancelled"
-        case CURLE_OPERATION_TIMEDOUT:
+        case .timedOut:
             return "timed out: \(outcome.message)"
-        case CURLE_PEER_FAILED_VERIFICATION:
+        case .certificateRejected:
             return "the server's certificate did not validate: \(outcome.message)"
-        default:
+        case .failed:
             return outcome.message
         }
     }

@@ -57,6 +57,9 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Give up after this many seconds (default 10; the login test has its own deadline of the same length).", valueName: "seconds"))
     var timeout: Double = 10
 
+    @Option(name: .long, help: ArgumentHelp("Once an answer is in, wait at most this many seconds for better-ranked sources still running (default 1).", valueName: "seconds"))
+    var patience: Double = 1
+
     @Option(name: .long, help: ArgumentHelp("A directory of provider files to use before all others (repeatable).", valueName: "dir"))
     var providers: [String] = []
 
@@ -87,11 +90,13 @@ struct SourceOptions: ParsableArguments {
         for directory in providers where !isDirectory(directory) {
             throw ValidationError("--providers \(directory): not a directory")
         }
+        guard patience >= 0, patience <= 600 else { throw ValidationError("--patience must be between 0 and 600 seconds") }
         guard httpTimeout > 0, httpTimeout <= 600 else { throw ValidationError("--http-timeout must be between 0 and 600 seconds") }
     }
 
     func apply(to options: inout AutoconfOptions) {
         options.timeout = .milliseconds(Int64(timeout * 1000))
+        options.patience = .milliseconds(Int64(patience * 1000))
         options.offline = offline
         options.plugins = plugins.map { $0.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
         options.providerDirectories = providers

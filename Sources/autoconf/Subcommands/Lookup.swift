@@ -47,6 +47,9 @@ struct Lookup: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Domains looked up at once with --batch (default 4).", valueName: "n"))
     var jobs: Int = 4
 
+    @Flag(name: .shortAndLong, help: "No progress line on standard error during --batch (it is only drawn when standard error is a terminal).")
+    var quiet = false
+
     @OptionGroup var options: LookupOptions
 
     func validate() throws {
@@ -147,37 +150,40 @@ struct Lookup: AsyncParsableCommand {
             text = String(decoding: bytes, as: UTF8.self)
         }
         let lines = BatchLookup.addresses(in: text)
-        let showsProgress = isatty(STDERR_FILENO) == 1
+        let meter = !quiet && isatty(STDERR_FILENO) == 1 ? BatchProgress(total: lines.count) : nil
         let allFound = LockedFlag(true)
-        let progress: (@Sendable (Int, Int) -> Void)? = showsProgress ? Lookup.drawProgress : nil
-        let emit: @Sendable (Int, BatchLookup.Line) -> Void = { _, line in
-            let output: String
+        let output = BatchOutput()
+        // Encoding runs in the lookups' own tasks (every core); printing stays in input order.
+        let render: @Sendable (BatchLookup.Line) -> BatchRendered = { line in
             switch line {
-            case .result(let result):
-                if !result.found { allFound.set(false) }
-                output = LookupJSON.encode(result, pretty: false)
+            case .result(let result): return BatchRendered(text: LookupJSON.encode(result, pretty: false), found: result.found)
             case .error(let number, let input, let message):
-                allFound.set(false)
-                output = LookupJSON.encode(BatchError(line: number, input: input, error: message), pretty: false)
+                return BatchRendered(text: LookupJSON.encode(BatchError(line: number, input: input, error: message), pretty: false), found: false)
             }
-            StandardStreams.writeOutput(output + "\n")
         }
-        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, progress: progress, emit: emit)
+        let emit: @Sendable (Int, BatchRendered) -> Void = { _, line in
+            if !line.found {
+                allFound.set(false)
+                meter?.countError()
+            }
+            output.append(line.text)
+            meter?.lineDone()
+        }
+        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, render: render, emit: emit, flushed: { output.flush() })
+        output.flush()
+        meter?.finish()
         if !allFound.value { throw ExitStatus(code: Exit.notFound) }
     }
 }
 
 extension Lookup {
     static let maximumBatchFileSize = 64 << 20
+}
 
-    /// A one-line progress bar on standard error (only when it is a terminal).
-    @Sendable static func drawProgress(_ done: Int, _ total: Int) {
-        let width = 30
-        let filled = total == 0 ? width : done * width / total
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let end = done == total ? "\n" : ""
-        StandardStreams.writeError("\r[\(bar)] \(done)/\(total) addresses\(end)")
-    }
+/// One batch line as printed, and whether it found a configuration.
+struct BatchRendered: Sendable {
+    var text: String
+    var found: Bool
 }
 
 /// The JSON line for a batch line that is not an address.

@@ -22,7 +22,7 @@ public final class CurlHTTPClient: HTTPFetching, Sendable {
         // The options were checked where they were parsed; the CA file is read by TrustStore.
         if let problem = configuration.overridesProblem { throw .protocolError(problem) }
         self.configuration = configuration
-        trustStore = try TrustStore(caFile: configuration.caFile)
+        trustStore = TrustStore(caFile: configuration.caFile)
         loop = try CurlMultiLoop()
     }
 

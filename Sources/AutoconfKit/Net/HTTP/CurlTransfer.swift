@@ -5,17 +5,11 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// One request on one curl easy handle. It owns every curl pointer it creates (the handle, its
-/// header and mapping lists, the error buffer) and frees them in `deinit`, after the multi loop
-/// has removed the handle. Body and header callbacks run on the loop thread only; so does
-/// `complete`, which resumes the waiting task exactly once.
-final class CurlTransfer: @unchecked Sendable {
-    let easy: UnsafeMutableRawPointer
-    private let curl: CurlLibrary
+/// One request on one curl easy handle (`CurlEasyHandle` owns the handle, its lists and error
+/// buffer, and frees them after the multi loop has removed the handle). Body and header callbacks
+/// run on the loop thread only; so does `complete`, which resumes the waiting task exactly once.
+final class CurlTransfer: CurlEasyHandle, @unchecked Sendable {
     let request: HTTPRequest
-    private var lists: [UnsafeMutablePointer<curl_slist>] = []
-    private let errorBuffer: UnsafeMutablePointer<CChar>
-    private static let errorBufferSize = 256  // CURL_ERROR_SIZE
     /// Keeps a combined CA file alive while curl may read it.
     private let trustStore: TrustStore
 
@@ -30,49 +24,30 @@ final class CurlTransfer: @unchecked Sendable {
     var cancelRequested = false
 
     init(request: HTTPRequest, configuration: HTTPClientConfiguration, trustStore: TrustStore, curl: CurlLibrary) throws(HTTPError) {
-        guard let easy = curl.easyInit() else { throw .protocolError("curl_easy_init failed") }
-        self.easy = easy
-        self.curl = curl
-        self.request = request
-        self.trustStore = trustStore
-        errorBuffer = .allocate(capacity: Self.errorBufferSize)
-        errorBuffer.initialize(repeating: 0, count: Self.errorBufferSize)
-        try configure(configuration)
-    }
-
-    deinit {
-        curl.easyCleanup(easy)
-        for list in lists { curl.slistFreeAll(list) }
-        errorBuffer.deallocate()
-    }
-
-    private func configure(_ configuration: HTTPClientConfiguration) throws(HTTPError) {
-        func check(_ code: CURLcode, _ what: String) throws(HTTPError) {
-            if code != CURLE_OK { throw .protocolError("cannot set \(what): \(curl.easyStrerror(code))") }
-        }
         let url = request.url
         guard url.lowercased().hasPrefix("https://") || url.lowercased().hasPrefix("http://") else { throw .invalidURL(url) }
         if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F }) { throw .invalidURL(url) }
-        try check(curl.setoptString(easy, CURLOPT_URL, url), "the URL")
-        // Threads and signals do not mix: without this, a DNS timeout would raise SIGALRM.
-        try check(curl.setoptLong(easy, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
+        self.request = request
+        self.trustStore = trustStore
+        do throws(SetupError) {
+            try super.init(curl: curl)
+            try configure(configuration)
+        } catch {
+            throw .protocolError(error.description)
+        }
+    }
+
+    private func configure(_ configuration: HTTPClientConfiguration) throws(SetupError) {
+        try check(curl.setoptString(easy, CURLOPT_URL, request.url), "the URL")
+        try configureCommon(trustStore: trustStore, total: request.timeout, connect: configuration.connectTimeout)
         // Redirects are followed by RedirectFollower, hop by hop, so each one is checked.
         try check(curl.setoptLong(easy, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
         try check(curl.setoptString(easy, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
         try check(curl.setoptString(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"), "REDIR_PROTOCOLS_STR")
         try check(curl.setoptLong(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)), "HTTP_VERSION")
-        // Verification is never switched off; these are libcurl's defaults, set so nobody has to check.
-        try check(curl.setoptLong(easy, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
-        try check(curl.setoptLong(easy, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
-        try check(trustStore.apply(to: easy, curl: curl), "CAINFO/CAPATH")
         try check(curl.setoptString(easy, CURLOPT_USERAGENT, configuration.userAgent), "USERAGENT")
         // Servers may compress; libcurl decodes, and the size cap applies to the decoded body.
         try check(curl.setoptString(easy, CURLOPT_ACCEPT_ENCODING, ""), "ACCEPT_ENCODING")
-
-        let total = max(1, Int(request.timeout.milliseconds.rounded(.up)))
-        try check(curl.setoptLong(easy, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")
-        let connect = max(1, min(total, Int(configuration.connectTimeout.milliseconds.rounded(.up))))
-        try check(curl.setoptLong(easy, CURLOPT_CONNECTTIMEOUT_MS, connect), "CONNECTTIMEOUT_MS")
         // Refuses early when Content-Length already says too much; the write callback catches the rest.
         try check(curl.setoptOff(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maximumBodySize)), "MAXFILESIZE")
 
@@ -95,32 +70,23 @@ final class CurlTransfer: @unchecked Sendable {
             headerLines.append("Expect:")
         }
         for line in headerLines where line.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            throw .protocolError("header contains a line break: \(line.prefix(40))")
+            throw SetupError(description: "header contains a line break: \(line.prefix(40))")
         }
-        if let list = makeList(headerLines) { try check(curl.setoptSlist(easy, CURLOPT_HTTPHEADER, list), "HTTPHEADER") }
+        try setList(CURLOPT_HTTPHEADER, headerLines, "HTTPHEADER")
         // Addresses found by autoconf's own resolver are pinned for this request (a user's own
         // --resolve entry for the host and port wins); libcurl gets lines written from parsed rules.
         var overrides = configuration.overrides
         if let addresses = request.addresses, let target = URLHost.parse(request.url) {
             overrides = overrides.pinning(host: target.host, port: target.port, to: addresses)
         }
-        if let list = makeList(overrides.curlResolve) { try check(curl.setoptSlist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
-        if let list = makeList(overrides.curlConnectTo) { try check(curl.setoptSlist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
+        try setList(CURLOPT_RESOLVE, overrides.curlResolve, "RESOLVE")
+        try setList(CURLOPT_CONNECT_TO, overrides.curlConnectTo, "CONNECT_TO")
 
-        try check(curl.setoptPointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         let me = Unmanaged.passUnretained(self).toOpaque()
         try check(curl.setoptWriteCallback(easy, CURLOPT_WRITEFUNCTION, curlWriteCallback), "WRITEFUNCTION")
         try check(curl.setoptPointer(easy, CURLOPT_WRITEDATA, me), "WRITEDATA")
         try check(curl.setoptHeaderCallback(easy, curlHeaderCallback), "HEADERFUNCTION")
         try check(curl.setoptPointer(easy, CURLOPT_HEADERDATA, me), "HEADERDATA")
-    }
-
-    private func makeList(_ lines: [String]) -> UnsafeMutablePointer<curl_slist>? {
-        guard !lines.isEmpty else { return nil }
-        var list: UnsafeMutablePointer<curl_slist>?
-        for line in lines { list = curl.slistAppend(list, line) }
-        if let list { lists.append(list) }
-        return list
     }
 
     /// Returning less than `count` makes curl abort the transfer with CURLE_WRITE_ERROR.
@@ -181,7 +147,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var host: String { URLHost.display(request.url) }
 
     private func error(for code: CURLcode) -> HTTPError {
-        let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : curl.easyStrerror(code)
+        let detail = errorMessage(code)
         let message = "\(host): \(detail.trimmingWhitespaceAndNewlines())"
         switch code {
         case CURLE_WRITE_ERROR where exceededLimit, CURLE_FILESIZE_EXCEEDED:

@@ -15,6 +15,7 @@ public struct DNSResolvingHTTPClient: HTTPFetching {
     }
 
     public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        await CurlLibrary.ready()  // URLHost parses with libcurl: loaded off the pool first
         guard request.addresses == nil, let target = URLHost.parse(request.url), Hostname.isValid(target.host),
               !IPAddress.isLiteral(target.host), !IPAddress.looksNumeric(target.host),
               !overrides.decides(host: target.host, port: target.port) else {

@@ -23,6 +23,7 @@ public struct RedirectFollower: Sendable {
         var current = request
         var path = FollowedResponse.Path()
         var visited: Set<String> = []
+        await CurlLibrary.ready()  // URLHost below parses with libcurl: loaded off the pool first
         while true {
             guard let host = URLHost.of(current.url) else { throw .invalidURL(current.url) }
             if let why = DomainScope.refusal(host) { throw .refusedHost(host, why) }

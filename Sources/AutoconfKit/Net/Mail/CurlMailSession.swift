@@ -41,33 +41,56 @@ struct MailSessionRequest: Sendable {
     var connectTo: [String] = []
 }
 
+/// How a mail session ended, in autoconf's terms (libcurl's codes stay inside Net/).
+enum MailSessionStatus: Sendable, Equatable {
+    case succeeded
+    case loginDenied
+    /// The server answered a command with a refusal or something unexpected after connecting.
+    case refused
+    /// STARTTLS was refused or not offered: libcurl stopped before sending any credential.
+    case startTLSFailed
+    case cancelled
+    case timedOut
+    case certificateRejected
+    /// Anything else (connect, resolve, TLS setup…): the message says what.
+    case failed
+
+    init(_ code: CURLcode) {
+        switch code {
+        case CURLE_OK: self = .succeeded
+        case CURLE_LOGIN_DENIED: self = .loginDenied
+        case CURLE_WEIRD_SERVER_REPLY, CURLE_QUOTE_ERROR, CURLE_REMOTE_ACCESS_DENIED: self = .refused
+        case CURLE_USE_SSL_FAILED: self = .startTLSFailed
+        case CURLE_ABORTED_BY_CALLBACK: self = .cancelled
+        case CURLE_OPERATION_TIMEDOUT: self = .timedOut
+        case CURLE_PEER_FAILED_VERIFICATION: self = .certificateRejected
+        default: self = .failed
+        }
+    }
+}
+
 /// What the connection showed. `serverLines` holds only what the server sent: the client's side of
 /// the dialogue carries the credential and is never captured.
 struct MailSessionOutcome: Sendable {
-    var code: CURLcode
+    var status: MailSessionStatus
     var message: String
     var serverLines: [String]
     var tlsVersion: String?
     var certificateSubject: String?
     var elapsedMilliseconds: Double
+    var cancelled: Bool
 
-    var succeeded: Bool { code == CURLE_OK }
-    var loginDenied: Bool { code == CURLE_LOGIN_DENIED }
+    var succeeded: Bool { status == .succeeded }
+    var loginDenied: Bool { status == .loginDenied }
     /// True once the server said anything: the TCP (and, for implicit TLS, TLS) connection worked.
     var connected: Bool { !serverLines.isEmpty }
 }
 
-/// One libcurl easy handle for one connection. It owns every curl pointer it makes (the handle,
-/// the resolve list, the error buffer) and frees them in `deinit`. `curl_easy_perform` blocks, so
-/// it runs on a Dispatch thread, never on the cooperative pool; cancelling the task aborts the
-/// transfer through the progress callback.
-final class CurlMailSession: @unchecked Sendable {
-    private var easy: UnsafeMutableRawPointer?
-    private let curl: CurlLibrary
+/// One libcurl easy handle for one connection (`CurlEasyHandle` owns the handle, its lists and
+/// error buffer). `curl_easy_perform` blocks, so it runs on a Dispatch thread, never on the
+/// cooperative pool; cancelling the task aborts the transfer through the progress callback.
+final class CurlMailSession: CurlEasyHandle, @unchecked Sendable {
     private let request: MailSessionRequest
-    private var lists: [UnsafeMutablePointer<curl_slist>] = []
-    private let errorBuffer: UnsafeMutablePointer<CChar>
-    private static let errorBufferSize = 256  // CURL_ERROR_SIZE
     private let lock = Lock()
     // Written by the curl callbacks on the perform thread, read after perform returns.
     fileprivate var serverLines: [String] = []
@@ -76,20 +99,16 @@ final class CurlMailSession: @unchecked Sendable {
     private var cancelFlag = false
 
     init(_ request: MailSessionRequest) throws(VerifyFailure) {
-        // Loads libcurl on the first login test (see CurlLibrary); curl_global_init runs there.
-        do { curl = try CurlLibrary.load() } catch { throw .failure(error.description) }
-        guard let easy = curl.easyInit() else { throw .failure("curl_easy_init failed") }
-        self.easy = easy
         self.request = request
-        errorBuffer = .allocate(capacity: Self.errorBufferSize)
-        errorBuffer.initialize(repeating: 0, count: Self.errorBufferSize)
-        try configure()
-    }
-
-    deinit {
-        if let easy { curl.easyCleanup(easy) }
-        for list in lists { curl.slistFreeAll(list) }
-        errorBuffer.deallocate()
+        do throws(SetupError) {
+            // Loads libcurl on the first login test (see CurlLibrary); curl_global_init runs there.
+            let curl: CurlLibrary
+            do { curl = try CurlLibrary.load() } catch { throw SetupError(description: error.description) }
+            try super.init(curl: curl)
+            try configure()
+        } catch {
+            throw .failure(error.description)
+        }
     }
 
     var isCancelled: Bool { lock.withLock { cancelFlag } }
@@ -98,48 +117,25 @@ final class CurlMailSession: @unchecked Sendable {
     /// The URL's host part: IPv6 literals in brackets.
     static func urlHost(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
 
-    private func configure() throws(VerifyFailure) {
-        guard let easy else { return }
-        func check(_ code: CURLcode, _ what: String) throws(VerifyFailure) {
-            if code != CURLE_OK { throw .failure("cannot set \(what): \(curl.easyStrerror(code))") }
-        }
+    private func configure() throws(SetupError) {
         let r = request
         // The host was validated by the caller; refuse anything that could alter the URL anyway.
         if r.host.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value >= 0x7F || "/?#@\\".unicodeScalars.contains($0) }) {
-            throw .failure("invalid hostname for a URL")
+            throw SetupError(description: "invalid hostname for a URL")
         }
         let url = "\(r.mailProtocol.scheme(r.security))://\(Self.urlHost(r.host)):\(r.port)/"
         try check(curl.setoptString(easy, CURLOPT_URL, url), "URL")
         try check(curl.setoptString(easy, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s,smtp,smtps"), "PROTOCOLS_STR")
-        try check(curl.setoptLong(easy, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
-        try check(curl.setoptLong(easy, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
-        try check(curl.setoptLong(easy, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
+        try configureCommon(trustStore: TrustStore(caFile: r.caFile), total: r.timeout, connect: r.timeout)
         // STARTTLS must succeed or the connection ends before any credential: CURLUSESSL_ALL.
         // Plain is only reached when the caller allowed it explicitly.
         let useSSL: curl_usessl = r.security == .plain ? CURLUSESSL_NONE : CURLUSESSL_ALL
         try check(curl.setoptLong(easy, CURLOPT_USE_SSL, Int(useSSL.rawValue)), "USE_SSL")
-        if let caFile = r.caFile {
-            // CAINFO alone would replace the system roots; CAPATH keeps them, so the file is extra.
-            try check(curl.setoptString(easy, CURLOPT_CAINFO, caFile), "CAINFO")
-            if FileManager.default.fileExists(atPath: "/etc/ssl/certs") {
-                try check(curl.setoptString(easy, CURLOPT_CAPATH, "/etc/ssl/certs"), "CAPATH")
-            }
-        }
-        if !r.resolve.isEmpty {
-            var list: UnsafeMutablePointer<curl_slist>?
-            for line in r.resolve { list = curl.slistAppend(list, line) }
-            if let list { lists.append(list); try check(curl.setoptSlist(easy, CURLOPT_RESOLVE, list), "RESOLVE") }
-        }
-        if !r.connectTo.isEmpty {
-            var list: UnsafeMutablePointer<curl_slist>?
-            for line in r.connectTo { list = curl.slistAppend(list, line) }
-            if let list { lists.append(list); try check(curl.setoptSlist(easy, CURLOPT_CONNECT_TO, list), "CONNECT_TO") }
-        }
-        let total = max(1, Int(r.timeout.milliseconds.rounded(.up)))
-        try check(curl.setoptLong(easy, CURLOPT_TIMEOUT_MS, total), "TIMEOUT_MS")
-        try check(curl.setoptLong(easy, CURLOPT_CONNECTTIMEOUT_MS, total), "CONNECTTIMEOUT_MS")
+        try setList(CURLOPT_RESOLVE, r.resolve, "RESOLVE")
+        try setList(CURLOPT_CONNECT_TO, r.connectTo, "CONNECT_TO")
         try check(curl.setoptLong(easy, CURLOPT_CERTINFO, 1), "CERTINFO")
         // Each server reply (LOGOUT at cleanup included) must come within the same bound.
+        let total = max(1, Int(r.timeout.milliseconds.rounded(.up)))
         try check(curl.setoptLong(easy, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, total / 1000)), "SERVER_RESPONSE_TIMEOUT")
 
         if let username = r.username, let password = r.password {
@@ -155,7 +151,6 @@ final class CurlMailSession: @unchecked Sendable {
         if r.mailProtocol != .smtp { try check(curl.setoptLong(easy, CURLOPT_NOBODY, 1), "NOBODY") }
 
         let me = Unmanaged.passUnretained(self).toOpaque()
-        try check(curl.setoptPointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         // Without a write callback libcurl would print any listing to our stdout.
         try check(curl.setoptWriteCallback(easy, CURLOPT_WRITEFUNCTION, { _, size, count, _ in size * count }), "WRITEFUNCTION")
         try check(curl.setoptLong(easy, CURLOPT_VERBOSE, 1), "VERBOSE")
@@ -179,21 +174,19 @@ final class CurlMailSession: @unchecked Sendable {
 
     private func performBlocking() -> MailSessionOutcome {
         let start = ContinuousClock.now
-        guard let easy else { return MailSessionOutcome(code: CURLE_FAILED_INIT, message: "already used", serverLines: [], elapsedMilliseconds: 0) }
+        guard !isCleanedUp else { return MailSessionOutcome(status: .failed, message: "already used", serverLines: [], elapsedMilliseconds: 0, cancelled: false) }
         let code = isCancelled ? CURLE_ABORTED_BY_CALLBACK : curl.easyPerform(easy)
-        let detail = String(cString: errorBuffer)
-        let message = detail.isEmpty ? curl.easyStrerror(code) : detail
+        let message = errorMessage(code)
         let subject = certificateSubject(easy)
         let lines = serverLines
         // Cleanup may still talk to the server (LOGOUT, QUIT): here on this thread, not in deinit
         // on whichever thread drops the last reference, and with the debug callback detached.
         _ = curl.setoptLong(easy, CURLOPT_VERBOSE, 0)
-        curl.easyCleanup(easy)
-        self.easy = nil
+        cleanUp()
         return MailSessionOutcome(
-            code: code, message: message.trimmingWhitespaceAndNewlines(), serverLines: lines,
+            status: MailSessionStatus(code), message: message.trimmingWhitespaceAndNewlines(), serverLines: lines,
             tlsVersion: tlsVersion, certificateSubject: subject,
-            elapsedMilliseconds: (ContinuousClock.now - start).milliseconds)
+            elapsedMilliseconds: (ContinuousClock.now - start).milliseconds, cancelled: isCancelled)
     }
 
     /// The leaf certificate's subject from CURLINFO_CERTINFO ("Subject:CN = …").

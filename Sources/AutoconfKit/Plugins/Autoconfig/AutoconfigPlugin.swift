@@ -11,6 +11,7 @@
 public struct AutoconfigPlugin: ProviderPlugin {
     public let name = "autoconfig"
     public let summary = "the provider's autoconfig (autoconfig.DOMAIN, DOMAIN/.well-known, then plain HTTP)"
+    public var authority: AuthorityClass? { .domain }
     public var requestTimeout: Duration
 
     public init(requestTimeout: Duration = .seconds(5)) {
@@ -45,9 +46,11 @@ public struct AutoconfigPlugin: ProviderPlugin {
         let home = [PublicSuffix.registrableDomain(of: domain)]
         let sources = Self.urls(for: query.email, httpsOnly: query.httpsOnly).enumerated().map { index, url in
             // The HTTPS URLs carry ?emailaddress= (the plain-HTTP one never does).
+            let https = url.hasPrefix("https://")
             let source = ConfigDocumentSource(url: url, subrank: index, scope: scope, requestTimeout: requestTimeout, baseDomains: home,
-                                              askedWithAddress: url.hasPrefix("https://"))
-            return RankedSource(bestTier: url.hasPrefix("https://") ? 0 : 1, subrank: index) {
+                                              askedWithAddress: https)
+            // autoconfig.D and D/.well-known are both the domain's own HTTPS: equal authority.
+            return RankedSource(bestTier: https ? 0 : 1, subrank: index, authority: https ? 0 : 1) {
                 await source.fetch(http: http, context: context)
             }
         }

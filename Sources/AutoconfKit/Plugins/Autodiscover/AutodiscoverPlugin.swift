@@ -13,6 +13,7 @@
 public struct AutodiscoverPlugin: ProviderPlugin {
     public let name = "autodiscover"
     public let summary = "Microsoft Autodiscover (DOMAIN, autodiscover.DOMAIN, HTTP redirect, SRV)"
+    public var authority: AuthorityClass? { .dns }
     public var requestTimeout: Duration
 
     public init(requestTimeout: Duration = .seconds(5)) {
@@ -40,7 +41,8 @@ public struct AutodiscoverPlugin: ProviderPlugin {
         }
 
         var sources: [RankedSource] = Self.postURLs(for: domain).enumerated().map { index, url in
-            RankedSource(bestTier: 0, subrank: index) { await chain(index).run(urls: [url], email: email) }
+            // D and autodiscover.D are both the domain's own HTTPS: equal authority.
+            RankedSource(bestTier: 0, subrank: index, authority: 0) { await chain(index).run(urls: [url], email: email) }
         }
         if !query.httpsOnly {
             let url = "http://autodiscover.\(domain)/autodiscover/autodiscover.xml"

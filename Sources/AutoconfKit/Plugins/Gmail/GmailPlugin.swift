@@ -3,6 +3,7 @@
 public struct GmailPlugin: ProviderPlugin {
     public let name = "gmail"
     public let summary = "Gmail, and Google Workspace domains found by their MX records"
+    public var authority: AuthorityClass? { .dns }
 
     public init() {}
 

@@ -1,9 +1,20 @@
 /// One place an HTTP plugin asks, with the best trust tier it could ever produce (0 trusted,
-/// 1 confirm) and its order within the plugin.
+/// 1 confirm), its order within the plugin, and its authority: sources of equal authority (the
+/// domain's own HTTPS servers, autoconfig.D and D/.well-known) do not wait for each other.
 struct RankedSource: Sendable {
     var bestTier: Int
     var subrank: Int
+    /// Sources with the same value are equally authoritative (default: the subrank, so each source
+    /// is waited for by those ranked below it).
+    var authority: Int
     var run: @Sendable () async -> SourceAnswer
+
+    init(bestTier: Int, subrank: Int, authority: Int? = nil, run: @escaping @Sendable () async -> SourceAnswer) {
+        self.bestTier = bestTier
+        self.subrank = subrank
+        self.authority = authority ?? subrank
+        self.run = run
+    }
 }
 
 /// What one source said.
@@ -15,31 +26,33 @@ enum SourceAnswer: Sendable {
 }
 
 /// Runs a plugin's sources at once and stops as soon as no source still running could beat the
-/// best answer so far — the same rule the resolver applies between plugins, applied inside one —
-/// so a fast trusted HTTPS answer never waits for a hanging plain-HTTP one, and a slow HTTPS
-/// answer still beats a fast HTTP one.
+/// best answer so far — the resolver's rule between plugins (`PriorityRunner`), applied inside
+/// one — so a fast trusted HTTPS answer never waits for a hanging plain-HTTP one, a slow HTTPS
+/// answer still beats a fast HTTP one, and of two equally authoritative URLs the first answer
+/// is not held back by the other.
 enum SourceRace {
+    struct WaitKey: Comparable, Sendable {
+        var tier: Int
+        var authority: Int
+        static func < (a: WaitKey, b: WaitKey) -> Bool { (a.tier, a.authority) < (b.tier, b.authority) }
+    }
+
     static func run(_ sources: [RankedSource]) async -> [SourceAnswer?] {
         var answers = [SourceAnswer?](repeating: nil, count: sources.count)
-        await withTaskGroup(of: (Int, SourceAnswer).self) { group in
-            for (index, source) in sources.enumerated() {
-                group.addTask { (index, await source.run()) }
-            }
-            var pending = Set(sources.indices)
-            while let (index, answer) = await group.next() {
-                answers[index] = answer
-                pending.remove(index)
-                let best = answers.compactMap { answer -> (Int, Int)? in
-                    guard case .found(let candidates)? = answer else { return nil }
-                    return candidates.map { ($0.trust.tier, $0.subrank) }.min { $0 < $1 }
-                }.min { $0 < $1 }
-                guard let best else { continue }
-                if !pending.contains(where: { (sources[$0].bestTier, sources[$0].subrank) < best }) {
-                    group.cancelAll()
-                    break
-                }
-            }
+        let jobs = sources.enumerated().map { index, source in
+            PriorityRunner.Job<WaitKey, SourceAnswer>(id: index, bound: WaitKey(tier: source.bestTier, authority: source.authority), run: source.run)
         }
+        await PriorityRunner.run(
+            jobs,
+            consider: { index, answer in
+                answers[index] = answer
+                let best = answers.indices.compactMap { index -> WaitKey? in
+                    guard case .found(let candidates)? = answers[index], let tier = candidates.map(\.trust.tier).min() else { return nil }
+                    return WaitKey(tier: tier, authority: sources[index].authority)
+                }.min()
+                return .best(best)
+            },
+            stopped: { _, _ in })
         return answers
     }
 

@@ -7,6 +7,7 @@ public struct ISPDBPlugin: ProviderPlugin {
 
     public let name = "ispdb"
     public let summary: String
+    public var authority: AuthorityClass? { .ispdb }
     public var baseURL: String
     public var requestTimeout: Duration
 
@@ -24,6 +25,7 @@ public struct ISPDBPlugin: ProviderPlugin {
         guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
         let https = baseURL.lowercased().hasPrefix("https://")
         if query.httpsOnly && !https { return .notFound("--https-only: the ISPDB base \(baseURL) is plain HTTP") }
+        await CurlLibrary.ready()  // URLHost parses with libcurl: loaded off the pool first
         guard let host = URLHost.of(baseURL) else { throw PluginFailure(.configuration, "invalid ISPDB URL \(baseURL)") }
         let source = ConfigDocumentSource(
             url: url(for: query.email.domain), subrank: 0, scope: DomainScope(home: [PublicSuffix.registrableDomain(of: host)]),

@@ -17,6 +17,7 @@
 public struct MXPlugin: ProviderPlugin {
     public let name = "mx"
     public let summary = "the mail hoster named by the domain's MX records (autoconfig and ISPDB of the MX domain)"
+    public var authority: AuthorityClass? { .dns }
     /// Asks the ISPDB for the MX domains (the base URL of `--ispdb-url`).
     public let ispdb: ISPDBPlugin
     /// Per-request limit; the lookup deadline applies on top.

@@ -8,6 +8,7 @@ public struct Office365Plugin: ProviderPlugin {
 
     public let name = "office365"
     public let summary = "Outlook.com, and Microsoft 365 domains found by MX records or Autodiscover v2"
+    public var authority: AuthorityClass? { .dns }
     public var tenantCheck: TenantCheck?
 
     public init(tenantCheck: TenantCheck? = nil) {

@@ -10,6 +10,7 @@
 public struct ProbePlugin: ProviderPlugin {
     public let name = "probe"
     public let summary = "last resort: try imap./mail./pop./smtp. hostnames and ask the servers (TLS validated)"
+    public var authority: AuthorityClass? { .guessed }
     public var bestPossibleTrust: Trust.Level { .confirm }
     public var probeTimeout: Duration
     public var stagger: Duration

@@ -10,6 +10,7 @@ import Synchronization
 public struct ProviderFilesPlugin: ProviderPlugin {
     public let name: String
     public let summary: String
+    public var authority: AuthorityClass? { .providerFiles }
     public let channel: Provenance.Channel
     private let definitions: any ProviderDefinitions
 

@@ -10,6 +10,7 @@
 public struct SRVPlugin: ProviderPlugin {
     public let name = "srv"
     public let summary = "DNS SRV records for IMAP, POP3, submission and JMAP (RFC 6186, RFC 8314)"
+    public var authority: AuthorityClass? { .dns }
     private let random: @Sendable () -> UInt64
 
     struct Service: Sendable {

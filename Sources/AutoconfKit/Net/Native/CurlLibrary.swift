@@ -43,6 +43,19 @@ final class CurlLibrary: @unchecked Sendable {  // immutable after init; the lib
 
     static func load() throws(LoadError) -> CurlLibrary { try shared.get() }
 
+    /// `shared`, made on a thread of its own: `preload()` starts it (the resolver's network
+    /// warm-up does), and async code awaits `ready()` before its first synchronous use of libcurl
+    /// (URLHost parses every URL with curl's parser), so a cooperative thread never sits in
+    /// dlopen or waits for another thread's dlopen.
+    private static let background = BackgroundValue<Bool>(name: "autoconf-load") {
+        if case .success = shared { return true }
+        return false
+    }
+
+    static func preload() { background.start() }
+
+    static func ready() async { _ = await background.value() }
+
     let easyInit: autoconf_curl_easy_init_fn
     let easyCleanup: autoconf_curl_easy_cleanup_fn
     let easyPerform: autoconf_curl_easy_perform_fn

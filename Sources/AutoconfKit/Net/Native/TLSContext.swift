@@ -1,10 +1,10 @@
 import COpenSSL
 
-/// The OpenSSL client context every probe shares: TLS 1.2 or newer, the system's trust store
-/// (honouring SSL_CERT_FILE / SSL_CERT_DIR) plus an optional extra CA file. Certificates are
-/// verified on every handshake; the handshake itself is not aborted on a bad certificate, so the
-/// prober can report *why* a server's certificate failed instead of only that it did. A connection
-/// whose certificate failed is never treated as validated.
+/// The OpenSSL client context every probe shares: TLS 1.2 or newer, the roots `TrustStore` chooses
+/// (the system's hashed directory, read per handshake, plus an optional extra CA file).
+/// Certificates are verified on every handshake; the handshake itself is not aborted on a bad
+/// certificate, so the prober can report *why* a server's certificate failed instead of only that
+/// it did. A connection whose certificate failed is never treated as validated.
 final class TLSContext: @unchecked Sendable {
     // Configured once in init, then only read (SSL_new), which OpenSSL allows from any thread.
     let context: OpaquePointer
@@ -18,11 +18,10 @@ final class TLSContext: @unchecked Sendable {
         }
         self.context = context
         _ = openssl.ctxSetMinProtoVersion(context, TLS1_2_VERSION)
-        _ = openssl.ctxSetDefaultVerifyPaths(context)
-        if let caFile {
-            guard openssl.ctxLoadVerifyLocations(context, caFile, nil) == 1 else {
-                throw .tls("cannot read CA file \(caFile): \(openssl.lastError())")
-            }
+        do throws(TrustStore.Problem) {
+            try TrustStore(caFile: caFile).apply(to: context, openssl: openssl)
+        } catch {
+            throw .tls(error.description)  // deinit frees the context
         }
         openssl.ctxSetVerify(context, SSL_VERIFY_NONE, nil)
     }
