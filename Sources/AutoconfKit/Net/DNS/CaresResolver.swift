@@ -100,9 +100,16 @@ public final class CaresResolver: DNSResolving, @unchecked Sendable {
         var authenticated: Bool
     }
 
+    /// Whether the resolvers hand out a zone's DNSKEY records at all (`owner` may be "." for the
+    /// root): a resolver that does not cannot show any chain of trust.
+    func servesKeys(of owner: String) async -> Bool {
+        guard let response = try? await query(owner, type: ns_t_dnskey) else { return false }
+        return response.bytes.count >= 12
+    }
+
     func query(_ name: String, type: ns_type) async throws(DNSError) -> Response {
         guard let loop else { throw setupError ?? .other("the DNS resolver is not available") }
-        guard Hostname.isValid(name) else { throw .other("'\(name.prefix(80))' is not a valid DNS name") }
+        guard name == "." || Hostname.isValid(name.hasSuffix(".") ? String(name.dropLast()) : name) else { throw .other("'\(name.prefix(80))' is not a valid DNS name") }
         let query = try Self.makeQuery(name, type: Int32(type.rawValue))
         let deadline = DNSDeadline.clipped(queryTimeout)
         if Task.isCancelled { throw .cancelled(name) }

@@ -44,6 +44,21 @@ public enum DNSTrustAnchor: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The zone the anchor's keys belong to ("." for the root), from the first DS/DNSKEY line.
+    var ownerName: String? {
+        switch self {
+        case .root: return "."
+        case .none: return nil
+        case .file(let path):
+            guard let bytes = FileReading.contents(atPath: path, limit: 1 << 20) else { return nil }
+            for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                let fields = line.prefix { $0 != ";" }.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                if fields.contains("DS") || fields.contains("DNSKEY"), let owner = fields.first { return owner.lowercased() }
+            }
+            return nil
+        }
+    }
+
     /// Nil when usable; otherwise the one-line reason. Reads at most 1 MiB and looks for at least
     /// one DS or DNSKEY record; libunbound parses the records themselves at the first query.
     public var problem: String? {
