@@ -43,6 +43,7 @@ public struct Resolver: Sendable {
         let deadline = start.advanced(by: timeout)
         let sanitizer = CandidateSanitizer(query: query, preferredIncoming: preferredIncoming)
         var state = State(plugins: plugins)
+        let progress = LookupProgress.current.map(BestAnswerTracker.init)
         func elapsed() -> Double { (ContinuousClock.now - start).milliseconds }
         func trace(_ plugin: String, _ kind: TraceEvent.Kind, duration: Double? = nil) {
             observer?(TraceEvent(plugin: plugin, kind: kind, atMilliseconds: elapsed(), durationMilliseconds: duration))
@@ -57,6 +58,7 @@ public struct Resolver: Sendable {
             do { result = .success(try await plugin.lookup(query, context: context)) } catch { result = .failure(error) }
             let took = (ContinuousClock.now - began).milliseconds
             state.record(index, result: result, elapsed: took, sanitizer: sanitizer, trace: { trace(plugin.name, $0, duration: took) })
+            progress?.offer(state.bestCandidate)
         }
         // Phase 2: start only the plugins that could still beat what phase 1 found.
         for index in state.running.sorted() where !state.canBeat(index) || state.nonexistentDomain != nil {
@@ -96,6 +98,7 @@ public struct Resolver: Sendable {
                 case .finished(let index, let result, let time):
                     guard state.running.contains(index) else { continue }
                     state.record(index, result: result, elapsed: time, sanitizer: sanitizer, trace: { trace(plugins[index].name, $0, duration: time) })
+                    progress?.offer(state.bestCandidate)
                     if state.nonexistentDomain != nil {
                         // Nothing can configure a domain that does not exist: stop everything.
                         for other in state.running.sorted() {
@@ -155,6 +158,9 @@ public struct Resolver: Sendable {
             let possible = Key(tier: plugins[index].bestPossibleTrust == .trusted ? 0 : 1, rank: index, subrank: Int.min)
             return possible < best
         }
+
+        /// The best answer so far (what the final ranking would pick now), for streaming updates.
+        var bestCandidate: Candidate? { candidates.min { $0.key < $1.key }?.candidate }
 
         var bestKey: Key? {
             let candidateBest = candidates.map(\.key).min()
