@@ -51,7 +51,7 @@ import Testing
         let version = try await runCommandAsync("schemathesis", ["--version"])
         try #require(version.status == 0, "schemathesis is not installed (pip install schemathesis; scripts/system-packages does it)")
         let result = try await runCommandAsync("schemathesis", [
-            "run", "\(service.base)/openapi.json", "--max-examples", "15", "--workers", "1", "--phases", "examples,fuzzing",
+            "run", "\(service.base)/openapi.json", "--report-dir", TestPaths.temporaryDirectory("schemathesis").path, "--max-examples", "15", "--workers", "1", "--phases", "examples,fuzzing",
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             "--request-timeout", "10", "--suppress-health-check", "all", "--no-color", "--generation-deterministic",
         ], environment: ["SCHEMATHESIS_HOOKS": "", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"], timeout: 300)
