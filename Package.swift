@@ -16,9 +16,20 @@ let package = Package(
         .executable(name: "autoconf", targets: ["autoconf"]),
         // The C API (include/autoconf.h): libAutoconfC.so, installed by scripts/install with autoconf.pc.
         .library(name: "AutoconfC", type: .dynamic, targets: ["AutoconfC"]),
+        .library(name: "AutoconfService", targets: ["AutoconfService"]),
+        .executable(name: "autoconf-serve", targets: ["autoconf-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The service (AutoconfService, autoconf-serve) only: the `autoconf` binary links none of
+        // these, so its start stays as fast as before (`autoconf serve` execs autoconf-serve).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: "libxml2-dev"),
@@ -62,6 +73,30 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `autoconf serve`: the resolver as an HTTP service (docs/service.md).
+        .target(
+            name: "AutoconfService",
+            dependencies: [
+                "AutoconfKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .executableTarget(
+            name: "autoconf-serve",
+            dependencies: [
+                "AutoconfService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "AutoconfBenchmarks",
             // AutoconfTestSupport: the HTTP benchmark runs against the suite's local test server.
@@ -73,5 +108,8 @@ let package = Package(
         .testTarget(name: "AutoconfCLITests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
         // Builds and runs C and Python programs against the installed libAutoconfC.so (Programs/).
         .testTarget(name: "AutoconfCTests", dependencies: ["AutoconfKit", "AutoconfTestSupport"], exclude: ["Programs"]),
+        .testTarget(
+            name: "AutoconfServiceTests", dependencies: ["AutoconfService", "AutoconfKit", "AutoconfTestSupport"],
+            exclude: ["setup_page_browser.py"]),
     ]
 )

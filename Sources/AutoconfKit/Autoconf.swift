@@ -12,17 +12,19 @@ import Foundation
 /// if let best = result.best { print(best.configuration.incoming.first?.hostname ?? "-") }
 /// ```
 public struct Autoconf: Sendable {
-    public let options: AutoconfOptions
-    /// The first unusable option, as one line, or nil. Checked once, here: `options` cannot
-    /// change after init, and every lookup with a problem throws `.invalidOption` with it.
-    public let optionsProblem: String?
+    /// Changed only by `withLookupOptions` (LookupUpdates.swift), which checks them again; the
+    /// network options it cannot change stay as `parsed` holds them.
+    public internal(set) var options: AutoconfOptions
+    /// The first unusable option, as one line, or nil. Checked once per set of options, and
+    /// every lookup with a problem throws `.invalidOption` with it.
+    public internal(set) var optionsProblem: String?
     /// The options as typed values, parsed once and handed to the HTTP client, the prober and
     /// the login test.
     let parsed: ParsedOptions
     public var registry: PluginRegistry
     /// Made once, so consecutive lookups share one HTTP client (and its open connections), one
     /// DNS channel and one prober.
-    private let services: LookupServices
+    let services: LookupServices
 
     /// `additionalPlugins` rank above the built-in ones unless placed with `registry.register`.
     public init(options: AutoconfOptions = AutoconfOptions(), additionalPlugins: [any ProviderPlugin] = []) {
@@ -64,14 +66,14 @@ public struct Autoconf: Sendable {
         }
         var result: LookupResult
         // Offline lookups answer from provider files, which are never cached: skip the cache.
-        let cache = options.offline ? nil : options.lookupCache
+        let cache: (any LookupCacheStore)? = options.offline ? nil : (options.cacheStore ?? options.lookupCache)
         let fingerprint = options.cacheFingerprint
-        if options.cache == .use, let cache, let cached = cache.load(for: email, fingerprint: fingerprint, realName: options.realName) {
+        if options.cache == .use, let cache, let cached = await cache.cachedResult(for: email, fingerprint: fingerprint, realName: options.realName) {
             observer?(TraceEvent(plugin: "cache", kind: .found(cached.candidates.count), atMilliseconds: 0))
             result = cached
         } else {
             result = try await discover(email, observer: observer)
-            if options.cache != .off, let cache { cache.store(result, fingerprint: fingerprint) }
+            if options.cache != .off, let cache { await cache.keep(result, fingerprint: fingerprint) }
         }
         if !options.manual.isEmpty {
             let merged = options.manual.merge(into: result.best, email: email)
@@ -140,6 +142,9 @@ public struct AutoconfOptions: Sendable {
     /// nil: `$XDG_CACHE_HOME/autoconf` (else `~/.cache/autoconf`), read only when `cache` is not `.off`.
     public var cacheDirectory: String?
     public var cacheTTL: Duration
+    /// Another store for `cache` than the files in `cacheDirectory` (a service's shared cache);
+    /// it must keep the same rules (`LookupCacheStore`).
+    public var cacheStore: (any LookupCacheStore)? = nil
     /// The "more settings" form; empty by default.
     public var manual: ManualSettings
 

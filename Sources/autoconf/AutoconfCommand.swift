@@ -22,7 +22,7 @@ struct AutoconfCommand: AsyncParsableCommand {
             3 network failure, 4 internal error, 5 login failed (verify, lookup --verify).
             """,
         version: AutoconfVersion.string,
-        subcommands: [Lookup.self, Verify.self, Providers.self, Plugins.self, Publish.self, Check.self],
+        subcommands: [Lookup.self, Verify.self, Providers.self, Plugins.self, Publish.self, Check.self, Serve.self],
         defaultSubcommand: nil
     )
 }
@@ -52,6 +52,8 @@ struct BadInput: Error, CustomStringConvertible {
 @main
 enum Main {
     static func main() async {
+        // Before parsing: every argument, --help included, belongs to autoconf-serve.
+        if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "serve" { Serve.exec(Array(CommandLine.arguments.dropFirst(2))) }
         do {
             var command = try AutoconfCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -63,14 +63,19 @@ public struct LookupCache: Sendable {
         guard let file = file(for: email.domain),
               let bytes = FileReading.contents(atPath: file.path, limit: Self.maximumFileSize)
         else { return nil }
-        return result(fromFile: bytes, for: email, fingerprint: fingerprint, realName: realName, now: now)
+        return decodeEntry(Data(bytes), for: email, fingerprint: fingerprint, realName: realName, now: now)
     }
 
-    /// A cache file's bytes as a result for `email`, or nil (untrusted input: the fuzz target
-    /// `cache-file` feeds it).
+    /// A cache file's bytes as a result for `email`, or nil (the fuzz target `cache-file` feeds it).
     @_spi(Fuzzing) public func result(fromFile bytes: [UInt8], for email: EmailAddress, fingerprint: String, realName: String? = nil, now: Date = Date()) -> LookupResult? {
-        guard bytes.count <= Self.maximumFileSize else { return nil }
-        let data = Data(bytes)
+        decodeEntry(Data(bytes), for: email, fingerprint: fingerprint, realName: realName, now: now)
+    }
+
+    /// An entry's bytes (as `encodedEntry` made them, from any store: a file, a shared database)
+    /// as a result for `email`, or nil when they do not decode, are for another domain or other
+    /// options, or are older than `ttl`. The bytes are untrusted input: every server is validated.
+    public func decodeEntry(_ data: Data, for email: EmailAddress, fingerprint: String, realName: String? = nil, now: Date = Date()) -> LookupResult? {
+        guard data.count <= Self.maximumFileSize else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         guard let entry = try? decoder.decode(Entry.self, from: data),
@@ -99,24 +104,30 @@ public struct LookupCache: Sendable {
     /// Stores a result that found something (not-found and network failures are not cached: the
     /// next run should try again). Failures to write are ignored: the cache is an optimisation.
     public func store(_ result: LookupResult, fingerprint: String, now: Date = Date()) {
-        guard result.found || result.unsupported != nil, let file = file(for: result.email.domain) else { return }
+        guard let file = file(for: result.email.domain), let data = Self.encodedEntry(result, fingerprint: fingerprint, now: now) else { return }
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let temporary = directory.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
+        if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    }
+
+    /// The entry `store` would write for `result`, or nil when the result must not be cached (not
+    /// found, from a provider file, or per user: see `store`).
+    public static func encodedEntry(_ result: LookupResult, fingerprint: String, now: Date = Date()) -> Data? {
+        guard result.found || result.unsupported != nil, Hostname.isValid(result.email.domain) else { return nil }
         // Answers from provider files are instant and may be edited at any time: not cached.
-        if let best = result.best, [.bundled, .userFile, .manual, .cache].contains(best.provenance.channel) { return }
-        if result.best == nil, let unsupported = result.unsupported, ["bundled", "user-files"].contains(unsupported.plugin) { return }
+        if let best = result.best, [.bundled, .userFile, .manual, .cache].contains(best.provenance.channel) { return nil }
+        if result.best == nil, let unsupported = result.unsupported, ["bundled", "user-files"].contains(unsupported.plugin) { return nil }
         // Only answers that provably do not depend on the address are stored (so the file names no
         // user and never hands one user's answer to another); per-user answers are not cached.
-        guard let generalized = AddressTemplating.independent(result) else { return }
+        guard let generalized = AddressTemplating.independent(result) else { return nil }
         let entry = Entry(
             formatVersion: Self.formatVersion, domain: result.email.domain, fingerprint: fingerprint, storedAt: now,
             candidates: generalized, unsupported: result.unsupported)
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(entry) else { return }
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let temporary = directory.appendingPathComponent(".\(file.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600]) else { return }
-        if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+        return try? encoder.encode(entry)
     }
 
     /// Deletes the entry for a domain (if any).

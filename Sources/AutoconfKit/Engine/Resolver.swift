@@ -67,6 +67,7 @@ public struct Resolver: Sendable {
         let deadline = start.advanced(by: timeout)
         let sanitizer = CandidateSanitizer(query: query, preferredIncoming: preferredIncoming)
         var state = State(plugins: plugins)
+        let progress = LookupProgress.current.map(BestAnswerTracker.init)
         func elapsed() -> Double { (ContinuousClock.now - start).milliseconds }
         func trace(_ plugin: String, _ kind: TraceEvent.Kind, duration: Double? = nil) {
             observer?(TraceEvent(plugin: plugin, kind: kind, atMilliseconds: elapsed(), durationMilliseconds: duration))
@@ -81,6 +82,7 @@ public struct Resolver: Sendable {
             do { result = .success(try await plugin.lookup(query, context: context)) } catch { result = .failure(error) }
             let took = (ContinuousClock.now - began).milliseconds
             state.record(index, result: result, elapsed: took, sanitizer: sanitizer, trace: { trace(plugin.name, $0, duration: took) })
+            progress?.offer(state.bestCandidate)
         }
         // Phase 2: start only the plugins that could still beat what phase 1 found.
         for index in state.running.sorted() where !state.canBeat(index) || state.nonexistentDomain != nil {
@@ -106,6 +108,7 @@ public struct Resolver: Sendable {
             jobs, initialBest: state.bestWaitKey, deadline: deadline, patience: patience,
             consider: { index, outcome in
                 state.record(index, result: outcome.result, elapsed: outcome.elapsed, sanitizer: sanitizer, trace: { trace(plugins[index].name, $0, duration: outcome.elapsed) })
+                progress?.offer(state.bestCandidate)
                 // Nothing can configure a domain that does not exist: stop everything.
                 return state.nonexistentDomain != nil ? .halt : .best(state.bestWaitKey)
             },
@@ -192,6 +195,8 @@ public struct Resolver: Sendable {
         }
 
         var bestWaitKey: WaitKey? { bestKey.map { WaitKey(tier: $0.tier, group: groups[$0.rank]) } }
+        /// The best answer so far (what the final ranking would pick now), for streaming updates.
+        var bestCandidate: Candidate? { candidates.min { $0.key < $1.key }?.candidate }
 
         var bestKey: Key? {
             let candidateBest = candidates.map(\.key).min()
