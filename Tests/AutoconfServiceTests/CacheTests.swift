@@ -34,7 +34,9 @@ import Testing
         let once = http.requests().filter { $0.host == "autoconfig.example.test" }.count
         #expect(once > 0)
         _ = try await curl("\(service.base)/v1/lookup?email=alice%40example.test")
-        #expect(http.requests().filter { $0.host == "autoconfig.example.test" }.count == 2 * once)
+        // Asked again (not cached). Not necessarily as often: autoconfig.D and D/.well-known are
+        // equal authority, and the first answer may cancel the other before it is logged.
+        #expect(http.requests().filter { $0.host == "autoconfig.example.test" }.count > once)
     }
 
     @Test func otherOptionsAreACacheMiss() async throws {
