@@ -66,10 +66,20 @@ let package = Package(
             plugins: ["EmbedProviders"]
         ),
         .target(name: "AutoconfC", dependencies: ["AutoconfKit"], exclude: ["include"]),
+        // The option groups both executables declare (`NetworkOptions`, `SourceOptions`…), once.
+        // No NIO here: the `autoconf` binary links this.
+        .target(
+            name: "AutoconfCommandOptions",
+            dependencies: [
+                "AutoconfKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "autoconf",
             dependencies: [
                 "AutoconfKit",
+                "AutoconfCommandOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +104,7 @@ let package = Package(
             name: "autoconf-serve",
             dependencies: [
                 "AutoconfService",
+                "AutoconfCommandOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

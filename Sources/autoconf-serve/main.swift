@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoconfCommandOptions
 import AutoconfKit
 import AutoconfService
 import Foundation
@@ -79,7 +80,6 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Log level: debug (logs addresses), info (one line a request), notice, warning, error.", valueName: "level"))
     var logLevel: String = "info"
 
-    // The lookups' network options, as `autoconf lookup` has them.
     @Option(name: .long, help: ArgumentHelp("Publish these provider files to mail clients (autoconfig, .well-known, Autodiscover, mobileconfig; routed by Host; repeatable; reloaded on SIGHUP).", valueName: "dir"))
     var publish: [String] = []
 
@@ -89,35 +89,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The PEM private key for --sign-cert.", valueName: "pem"))
     var signKey: String?
 
-    @Option(name: .long, help: ArgumentHelp("A directory of provider files to use before all others (repeatable).", valueName: "dir"))
-    var providers: [String] = []
-
-    @Flag(name: .long, help: "Do not read $XDG_CONFIG_HOME/autoconf/providers/.")
-    var noUserProviders = false
-
-    @Flag(name: .long, help: "Never use plain-HTTP sources.")
-    var httpsOnly = false
-
-    @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (repeatable).", valueName: "host[:port]"))
-    var dnsServers: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "path"))
-    var caFile: String?
-
-    @Option(name: .long, help: ArgumentHelp("Connect to ADDR for HOST:PORT, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
-    var resolve: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Connect to HOST2:PORT2 for HOST:PORT, as curl --connect-to does (repeatable).", valueName: "host:port:host2:port2"))
-    var connectTo: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended.", valueName: "url"))
-    var ispdbURL: String = ISPDBPlugin.defaultBaseURL
-
-    @Option(name: .long, help: ArgumentHelp("Office 365 / Autodiscover v2 base URL.", valueName: "url"))
-    var office365URL: String = AutodiscoverV2Client.defaultBaseURL
-
-    @Option(name: .long, help: ArgumentHelp("Give up on one HTTP request after this many seconds.", valueName: "seconds"))
-    var httpTimeout: Double = 5
+    // The lookups' source and network options, declared once for `autoconf lookup` and this.
+    @OptionGroup(title: "Sources") var selection: SourceSelectionOptions
+    @OptionGroup(title: "Sources") var sources: SourceOptions
+    @OptionGroup(title: "Network") var network: NetworkOptions
 
     static func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
 
@@ -128,21 +103,14 @@ struct Serve: AsyncParsableCommand {
             addresses.append(address)
         }
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else { throw Failure(code: 2, message: "--log-level must be one of debug, info, notice, warning, error") }
-        for (name, value) in [("--cache-ttl", cacheTtl), ("--timeout", timeout), ("--max-timeout", maxTimeout), ("--idle-timeout", idleTimeout), ("--read-timeout", readTimeout), ("--grace-period", gracePeriod), ("--http-timeout", httpTimeout)] {
+        for (name, value) in [("--cache-ttl", cacheTtl), ("--timeout", timeout), ("--max-timeout", maxTimeout), ("--idle-timeout", idleTimeout), ("--read-timeout", readTimeout), ("--grace-period", gracePeriod)] {
             guard value.isFinite, value > 0, value <= 1e7 else { throw Failure(code: 2, message: "\(name) must be a positive number of seconds") }
         }
         guard cacheMemory >= 0, cacheMemory <= 1 << 20 else { throw Failure(code: 2, message: "--cache-memory must be between 0 and 1048576 MiB") }
         var options = AutoconfOptions()
-        options.providerDirectories = providers
-        options.readsUserDirectory = !noUserProviders
-        options.httpsOnly = httpsOnly
-        options.dnsServers = dnsServers
-        options.caFile = caFile
-        options.resolve = resolve
-        options.connectTo = connectTo
-        options.ispdbBaseURL = ispdbURL
-        options.office365BaseURL = office365URL
-        options.httpTimeout = Self.duration(httpTimeout)
+        selection.apply(to: &options)
+        sources.apply(to: &options)
+        network.apply(to: &options)
         var configuration = ServiceConfiguration(
             listen: addresses.isEmpty ? [ListenAddress(host: "127.0.0.1", port: 8080)] : addresses, tlsCertificate: tlsCert, tlsKey: tlsKey,
             options: options, maxConcurrentLookups: maxConcurrent, ratePerSecond: rate, rateBurst: burst, maxBodyBytes: maxBody,

@@ -43,10 +43,3 @@ enum StandardStreams {
         }
     }
 }
-
-/// True when `path` is a directory, following symbolic links (FileManager.fileExists(atPath:
-/// isDirectory:) takes an ObjCBool under full Foundation and a Bool under FoundationEssentials).
-func isDirectory(_ path: String) -> Bool {
-    var info = stat()
-    return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-}

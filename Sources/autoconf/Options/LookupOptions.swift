@@ -1,11 +1,14 @@
 import ArgumentParser
+import AutoconfCommandOptions
 import AutoconfKit
 
 /// Every option `lookup` and `verify` share, one group per concern (each under its own heading in
 /// --help), so both commands show, complete and parse the same options.
 struct LookupOptions: ParsableArguments {
     @OptionGroup(title: "Output") var output: OutputOptions
-    @OptionGroup(title: "Sources") var sources: SourceOptions
+    @OptionGroup(title: "Sources") var sources: QueryOptions
+    @OptionGroup(title: "Sources") var selection: SourceSelectionOptions
+    @OptionGroup(title: "Sources") var endpoints: SourceOptions
     @OptionGroup(title: "Network") var network: NetworkOptions
     @OptionGroup(title: "Login test") var login: VerifyOptions
     @OptionGroup(title: "Manual settings") var manual: ManualOptions
@@ -16,6 +19,8 @@ struct LookupOptions: ParsableArguments {
     func autoconf() throws -> Autoconf {
         var options = AutoconfOptions()
         sources.apply(to: &options)
+        selection.apply(to: &options)
+        endpoints.apply(to: &options)
         network.apply(to: &options)
         options.cache = cache.policy
         options.manual = try manual.settings()
@@ -46,8 +51,8 @@ struct OutputOptions: ParsableArguments {
     var chosenFormat: Format { json ? .json : format }
 }
 
-/// Which sources run and how they are asked.
-struct SourceOptions: ParsableArguments {
+/// Which sources run and how one lookup asks them (the service takes these per request instead).
+struct QueryOptions: ParsableArguments {
     @Flag(name: .long, help: "Use only sources that need no network (provider files).")
     var offline = false
 
@@ -60,38 +65,16 @@ struct SourceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Once an answer is in, wait at most this many seconds for better-ranked sources still running (default 1).", valueName: "seconds"))
     var patience: Double = 1
 
-    @Option(name: .long, help: ArgumentHelp("A directory of provider files to use before all others (repeatable).", valueName: "dir"))
-    var providers: [String] = []
-
-    @Flag(name: .long, help: "Do not read $XDG_CONFIG_HOME/autoconf/providers/.")
-    var noUserProviders = false
-
     @Option(name: .long, help: ArgumentHelp("Preferred incoming protocol when both are offered: imap or pop3.", valueName: "protocol"))
     var prefer: String = "imap"
-
-    @Flag(name: .long, help: "Never use plain-HTTP sources.")
-    var httpsOnly = false
 
     @Option(name: .long, help: "Your name, for documents that use %REALNAME% and for exported files.")
     var realName: String?
 
-    @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended.", valueName: "url"))
-    var ispdbURL: String = ISPDBPlugin.defaultBaseURL
-
-    @Option(name: .long, help: ArgumentHelp("Office 365 / Autodiscover v2 base URL.", valueName: "url"))
-    var office365URL: String = AutodiscoverV2Client.defaultBaseURL
-
-    @Option(name: .long, help: ArgumentHelp("Give up on one HTTP request after this many seconds.", valueName: "seconds"))
-    var httpTimeout: Double = 5
-
     func validate() throws {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
         guard ["imap", "pop3"].contains(prefer.lowercased()) else { throw ValidationError("--prefer must be imap or pop3") }
-        for directory in providers where !isDirectory(directory) {
-            throw ValidationError("--providers \(directory): not a directory")
-        }
         guard patience >= 0, patience <= 600 else { throw ValidationError("--patience must be between 0 and 600 seconds") }
-        guard httpTimeout > 0, httpTimeout <= 600 else { throw ValidationError("--http-timeout must be between 0 and 600 seconds") }
     }
 
     func apply(to options: inout AutoconfOptions) {
@@ -99,44 +82,8 @@ struct SourceOptions: ParsableArguments {
         options.patience = .milliseconds(Int64(patience * 1000))
         options.offline = offline
         options.plugins = plugins.map { $0.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
-        options.providerDirectories = providers
-        options.readsUserDirectory = !noUserProviders
         options.preferredIncoming = ServerType(rawValue: prefer)
-        options.httpsOnly = httpsOnly
         options.realName = realName
-        options.ispdbBaseURL = ispdbURL
-        options.office365BaseURL = office365URL
-        options.httpTimeout = .milliseconds(Int64(httpTimeout * 1000))
-    }
-}
-
-/// Where connections go and whom to trust (HTTPS, probing and the login test alike).
-struct NetworkOptions: ParsableArguments {
-    @Option(name: .customLong("dns-server"), help: ArgumentHelp("A DNS server to ask instead of the system's (IP address, optional :PORT; repeatable).", valueName: "host[:port]"))
-    var dnsServers: [String] = []
-
-    @Flag(name: .customLong("trust-resolver-ad"), help: "Believe the DNSSEC AD bit of the --dns-server resolvers (loopback addresses only: run a validating resolver on this machine).")
-    var trustResolverAD = false
-
-    @Option(name: .customLong("trust-anchor"), help: ArgumentHelp("Validate DNSSEC from the DS/DNSKEY records in this file instead of the root key (dns-root-data); 'none': validate nothing.", valueName: "file"))
-    var trustAnchor: String?
-
-    @Option(name: .long, help: ArgumentHelp("Also trust the CA certificates in this PEM file (enterprise roots).", valueName: "path"))
-    var caFile: String?
-
-    @Option(name: .long, help: ArgumentHelp("Connect to ADDR for HOST:PORT, as curl --resolve does (repeatable).", valueName: "host:port:addr"))
-    var resolve: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Connect to HOST2:PORT2 for HOST:PORT, as curl --connect-to does (repeatable).", valueName: "host:port:host2:port2"))
-    var connectTo: [String] = []
-
-    func apply(to options: inout AutoconfOptions) {
-        options.dnsServers = dnsServers
-        options.trustResolverAD = trustResolverAD
-        if let trustAnchor { options.trustAnchor = DNSTrustAnchor(argument: trustAnchor) }
-        options.caFile = caFile
-        options.resolve = resolve
-        options.connectTo = connectTo
     }
 }
 

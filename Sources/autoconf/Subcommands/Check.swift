@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoconfCommandOptions
 import AutoconfKit
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -31,11 +32,7 @@ struct Check: AsyncParsableCommand {
 
     @OptionGroup(title: "Network") var network: NetworkOptions
 
-    @Option(name: .long, help: ArgumentHelp("ISPDB base URL; the domain is appended.", valueName: "url"))
-    var ispdbURL: String = ISPDBPlugin.defaultBaseURL
-
-    @Option(name: .long, help: ArgumentHelp("Office 365 / Autodiscover v2 base URL.", valueName: "url"))
-    var office365URL: String = AutodiscoverV2Client.defaultBaseURL
+    @OptionGroup(title: "Sources") var sources: SourceOptions
 
     func run() async throws {
         let email: EmailAddress
@@ -47,8 +44,8 @@ struct Check: AsyncParsableCommand {
             }
             return family
         }
-        var options = AutoconfOptions(
-            timeout: .milliseconds(Int64(timeout * 1000)), readsUserDirectory: false, ispdbBaseURL: ispdbURL, office365BaseURL: office365URL)
+        var options = AutoconfOptions(timeout: .milliseconds(Int64(timeout * 1000)), readsUserDirectory: false)
+        sources.apply(to: &options)
         network.apply(to: &options)
         options.httpTimeout = min(options.httpTimeout, options.timeout)
         if let problem = options.problem() { throw BadInput(problem) }
