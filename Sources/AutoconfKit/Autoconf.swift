@@ -21,6 +21,7 @@ public struct Autoconf: Sendable {
     /// The options as typed values, parsed once and handed to the HTTP client, the prober and
     /// the login test.
     let parsed: ParsedOptions
+    /// The plugins a lookup may run, in rank order: the built-in ones and `additionalPlugins`.
     public var registry: PluginRegistry
     /// Made once, so consecutive lookups share one HTTP client (and its open connections), one
     /// DNS channel and one prober.
@@ -43,12 +44,17 @@ public struct Autoconf: Sendable {
         self.registry = registry
     }
 
+    /// The engine for these options: the selected plugins (`AutoconfOptions.plugins`, `offline`), the deadline and the patience.
+    /// - Throws: `AutoconfError.unknownPlugin` when `plugins` names a plugin the registry lacks.
     public func resolver() throws(AutoconfError) -> Resolver {
         Resolver(
             plugins: try registry.select(options.plugins, offline: options.offline), timeout: options.timeout,
             preferredIncoming: options.preferredIncoming, patience: options.patience)
     }
 
+    /// Looks up the settings for `address` (parsed and validated first).
+    /// - Parameter observer: receives every `TraceEvent` as it happens, for `-v` or a progress display.
+    /// - Throws: `AutoconfError.invalidAddress`, `.invalidOption` (`optionsProblem`) or `.unknownPlugin`; a lookup that finds nothing returns a result without candidates instead.
     public func lookup(_ address: String, observer: TraceObserver? = nil) async throws(AutoconfError) -> LookupResult {
         let email: EmailAddress
         do { email = try EmailAddress(address) } catch { throw .invalidAddress(address, error) }
@@ -106,6 +112,7 @@ public struct AutoconfOptions: Sendable {
     public var offline: Bool
     /// Plugin names to run, in rank order; nil runs all in the default order.
     public var plugins: [String]?
+    /// The incoming protocol listed first when a source offers both IMAP and POP3 (`--prefer`).
     public var preferredIncoming: ServerType
     /// Extra provider directories (`--providers DIR`), ranked above the user's XDG directory.
     public var providerDirectories: [String]
@@ -113,8 +120,11 @@ public struct AutoconfOptions: Sendable {
     /// reads nothing from the user's home unless asked); the CLI turns it on unless told
     /// `--no-user-providers`.
     public var readsUserDirectory: Bool
+    /// Never ask a source over plain HTTP (`--https-only`): no `http://autoconfig.D`.
     public var httpsOnly: Bool
+    /// Replaces `%REALNAME%` in documents and names the account in exported files.
     public var realName: String?
+    /// Where `XDG_CONFIG_HOME`, `XDG_CACHE_HOME` and `HOME` are read (the process environment by default; tests pass their own).
     public var environment: [String: String]
     /// DNS servers (`--dns-server HOST[:PORT]`, IP addresses); empty uses the system's resolvers.
     public var dnsServers: [String]
@@ -141,6 +151,7 @@ public struct AutoconfOptions: Sendable {
     public var cache: CachePolicy
     /// nil: `$XDG_CACHE_HOME/autoconf` (else `~/.cache/autoconf`), read only when `cache` is not `.off`.
     public var cacheDirectory: String?
+    /// How long a cached answer is used (default one day).
     public var cacheTTL: Duration
     /// Another store for `cache` than the files in `cacheDirectory` (a service's shared cache);
     /// it must keep the same rules (`LookupCacheStore`).
@@ -148,6 +159,7 @@ public struct AutoconfOptions: Sendable {
     /// The "more settings" form; empty by default.
     public var manual: ManualSettings
 
+    /// Options with every default of `autoconf lookup`, except that nothing is read from the user's home (`readsUserDirectory`, `cache`).
     public init(
         timeout: Duration = Resolver.defaultTimeout, offline: Bool = false, plugins: [String]? = nil,
         preferredIncoming: ServerType = .imap, providerDirectories: [String] = [], readsUserDirectory: Bool = false,
@@ -182,7 +194,7 @@ public struct AutoconfOptions: Sendable {
 
     /// What the HTTP client is built from (the address mappings parsed from `resolve` and
     /// `connectTo`; an unusable entry is in its `problem()`).
-    public var httpConfiguration: HTTPClientConfiguration {
+    package var httpConfiguration: HTTPClientConfiguration {
         HTTPClientConfiguration(caFile: caFile, resolve: resolve, connectTo: connectTo)
     }
 

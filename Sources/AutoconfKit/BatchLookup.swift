@@ -2,23 +2,23 @@
 /// other addresses of that domain get the same answer with their own usernames when it does not
 /// depend on the address — `AddressTemplating.independent` — else their own lookup), and at most
 /// `jobs` lookups run at a time. A line that is not an address yields an error for that line only.
-public struct BatchLookup: Sendable {
-    public enum Line: Sendable {
+package struct BatchLookup: Sendable {
+    package enum Line: Sendable {
         case result(LookupResult)
         /// `number` is 1-based, as editors count.
         case error(number: Int, input: String, message: String)
     }
 
-    public var autoconf: Autoconf
-    public var jobs: Int
+    package var autoconf: Autoconf
+    package var jobs: Int
 
-    public init(autoconf: Autoconf, jobs: Int = 4) {
+    package init(autoconf: Autoconf, jobs: Int = 4) {
         self.autoconf = autoconf
         self.jobs = max(1, jobs)
     }
 
     /// Blank lines and lines starting with `#` are skipped (they produce nothing).
-    public static func addresses(in text: String) -> [(number: Int, input: String)] {
+    package static func addresses(in text: String) -> [(number: Int, input: String)] {
         // CR LF, lone CR and LF all end a line; a UTF-8 byte order mark is skipped.
         var rawLines: [String] = []
         var current = String.UnicodeScalarView()
@@ -45,7 +45,7 @@ public struct BatchLookup: Sendable {
     /// `emit` receives every line's outcome in input order, as soon as it and all before it are
     /// done; `flushed` is called after each burst of `emit` calls (a front end that buffers its
     /// output writes it then); `progress` gets (done, total) addresses after each lookup.
-    public func run(
+    package func run(
         _ lines: [(number: Int, input: String)], progress: (@Sendable (Int, Int) -> Void)? = nil,
         emit: @Sendable (Int, Line) -> Void, flushed: (@Sendable () -> Void)? = nil
     ) async {
@@ -55,7 +55,7 @@ public struct BatchLookup: Sendable {
     /// As `run`, with each line turned into what the front end prints by `render` first —
     /// concurrently, in the task that looked the line up (a batch's JSON encoding then uses every
     /// core) — while `emit` still receives the rendered lines one at a time, in input order.
-    public func run<Rendered: Sendable>(
+    package func run<Rendered: Sendable>(
         _ lines: [(number: Int, input: String)], render: @escaping @Sendable (Line) -> Rendered,
         progress: (@Sendable (Int, Int) -> Void)? = nil,
         emit: @Sendable (Int, Rendered) -> Void, flushed: (@Sendable () -> Void)? = nil

@@ -4,6 +4,6 @@
 public let version = "0.1.0"
 
 /// `AutoconfKit.version` under the name earlier releases used.
-public enum AutoconfVersion {
-    public static var string: String { version }
+package enum AutoconfVersion {
+    package static var string: String { version }
 }

@@ -25,6 +25,7 @@ public struct FixedPlugin: ProviderPlugin {
     public let log: EventLog?
     /// nil: a class of its own (every plugin ranked below waits for it).
     public var authority: AuthorityClass?
+    public var networkUse: NetworkUse = .other
 
     public init(name: String, candidates: [Candidate], delay: Duration = .zero, bestPossibleTrust: Trust.Level = .trusted, log: EventLog? = nil) {
         self.init(name: name, behaviour: .found(candidates), delay: delay, bestPossibleTrust: bestPossibleTrust, log: log)

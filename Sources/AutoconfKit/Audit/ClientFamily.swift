@@ -1,16 +1,16 @@
 /// A family of mail clients that discover settings the same way: which sources they ask, in
 /// which order, and whether they accept plain HTTP. `autoconf check` asks each family's sources
 /// as that family does and shows what its users would get.
-public struct ClientFamily: Sendable, Hashable {
-    public var id: String
-    public var name: String
+package struct ClientFamily: Sendable, Hashable {
+    package var id: String
+    package var name: String
     /// Lookup plugins in the family's order (names as `autoconf plugins` lists them).
-    public var plugins: [String]
-    public var httpsOnly: Bool
+    package var plugins: [String]
+    package var httpsOnly: Bool
     /// What the family does that the sources cannot show.
-    public var note: String?
+    package var note: String?
 
-    public init(id: String, name: String, plugins: [String], httpsOnly: Bool, note: String? = nil) {
+    package init(id: String, name: String, plugins: [String], httpsOnly: Bool, note: String? = nil) {
         self.id = id
         self.name = name
         self.plugins = plugins
@@ -19,7 +19,7 @@ public struct ClientFamily: Sendable, Hashable {
     }
 
     /// The families a domain owner cares about, as each discovers today.
-    public static let all: [ClientFamily] = [
+    package static let all: [ClientFamily] = [
         ClientFamily(
             id: "thunderbird", name: "Thunderbird (desktop)", plugins: ["autoconfig", "ispdb", "mx", "autodiscover", "probe"], httpsOnly: false,
             note: "autoconfig.D and .well-known, the ISPDB, the MX host's ISPDB entry, Exchange Autodiscover, then guessing"),

@@ -1,11 +1,11 @@
 /// `autoconf check`: what every client family would configure for a domain, where the sources
 /// disagree, and what is wrong with each source, with the fix in one line. The domain owner's
 /// question "will my users' phones and laptops set themselves up?".
-public struct DomainAudit: Sendable {
+package struct DomainAudit: Sendable {
     /// The servers a family ends up with, compared across families.
-    public struct Setup: Sendable, Hashable, CustomStringConvertible {
-        public var incoming: String?
-        public var outgoing: String?
+    package struct Setup: Sendable, Hashable, CustomStringConvertible {
+        package var incoming: String?
+        package var outgoing: String?
 
         init(_ configuration: EmailConfiguration) {
             incoming = configuration.incoming.first.map(Self.describe)
@@ -16,39 +16,39 @@ public struct DomainAudit: Sendable {
             "\(server.type.rawValue) \(server.endpoint) \(server.socketType?.rawValue ?? "?")"
         }
 
-        public var description: String { [incoming, outgoing].compactMap { $0 }.joined(separator: " + ") }
+        package var description: String { [incoming, outgoing].compactMap { $0 }.joined(separator: " + ") }
     }
 
-    public struct Row: Sendable {
-        public var family: ClientFamily
+    package struct Row: Sendable {
+        package var family: ClientFamily
         /// nil: the family finds nothing.
-        public var setup: Setup?
-        public var trust: Trust?
+        package var setup: Setup?
+        package var trust: Trust?
         /// The plugin and URL or record the answer came from.
-        public var source: String?
-        public var result: LookupResult
+        package var source: String?
+        package var result: LookupResult
     }
 
-    public struct Finding: Sendable, Hashable {
-        public enum Severity: String, Sendable, Hashable { case problem, warning }
-        public var severity: Severity
-        public var message: String
-        public var fix: String
+    package struct Finding: Sendable, Hashable {
+        package enum Severity: String, Sendable, Hashable { case problem, warning }
+        package var severity: Severity
+        package var message: String
+        package var fix: String
     }
 
-    public var email: EmailAddress
-    public var rows: [Row]
-    public var findings: [Finding]
+    package var email: EmailAddress
+    package var rows: [Row]
+    package var findings: [Finding]
 
     /// Every family gets the same setup, trusted, and nothing is a problem.
-    public var consistent: Bool {
+    package var consistent: Bool {
         !findings.contains { $0.severity == .problem }
     }
 
     /// Runs every family's lookup at once with `options` (its network settings: DNS servers, CA
     /// file, address mappings, timeout); plugins, HTTPS-only and the cache are the family's.
     /// `checksServers`: also connect to every mail server found (TLS, STARTTLS, certificates).
-    public static func run(_ email: EmailAddress, options: AutoconfOptions, families: [ClientFamily] = ClientFamily.all, checksServers: Bool = true) async -> DomainAudit {
+    package static func run(_ email: EmailAddress, options: AutoconfOptions, families: [ClientFamily] = ClientFamily.all, checksServers: Bool = true) async -> DomainAudit {
         let rows = await withTaskGroup(of: (Int, Row).self) { group in
             for (index, family) in families.enumerated() {
                 var familyOptions = options

@@ -21,14 +21,19 @@ import Glibc
 ///   usernames as placeholders: the file names no user.
 /// - The file is untrusted input: read with a size cap, every server validated as a plugin's.
 public struct LookupCache: Sendable {
+    /// The version written into every entry; entries of another version are misses.
     public static let formatVersion = 1
+    /// How long an entry is used unless told otherwise: one day.
     public static let defaultTTL: Duration = .seconds(24 * 3600)
     /// Larger files are not read (a cache entry is a few KiB).
     static let maximumFileSize = 4 << 20
 
+    /// The directory holding one file per domain and option fingerprint.
     public let directory: URL
+    /// Entries older than this are misses.
     public var ttl: Duration
 
+    /// A cache in `directory` (created on first store).
     public init(directory: URL, ttl: Duration = LookupCache.defaultTTL) {
         self.directory = directory
         self.ttl = ttl

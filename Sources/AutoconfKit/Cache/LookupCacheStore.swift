@@ -12,10 +12,12 @@ public protocol LookupCacheStore: Sendable {
 }
 
 extension LookupCache: LookupCacheStore {
+    /// `LookupCacheStore`: a fresh entry from the file for `email`'s domain, as a result.
     public func cachedResult(for email: EmailAddress, fingerprint: String, realName: String?) async -> LookupResult? {
         load(for: email, fingerprint: fingerprint, realName: realName)
     }
 
+    /// `LookupCacheStore`: writes `result` to its domain's file when it may be cached.
     public func keep(_ result: LookupResult, fingerprint: String) async {
         store(result, fingerprint: fingerprint)
     }

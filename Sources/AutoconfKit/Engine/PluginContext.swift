@@ -1,9 +1,12 @@
 /// Per-plugin view of a running lookup: the deadline, shared services and a trace channel.
 public struct PluginContext: Sendable {
+    /// The plugin this context belongs to: provenance and trace events carry its name.
     public let pluginName: String
     /// The lookup's overall deadline; plugins must not outlive it.
     public let deadline: ContinuousClock.Instant
+    /// When the lookup started (trace times count from here).
     public let startedAt: ContinuousClock.Instant
+    /// The shared services (HTTP client, DNS resolver, prober), by key.
     public let services: LookupServices
     private let observer: TraceObserver?
 
@@ -18,8 +21,10 @@ public struct PluginContext: Sendable {
     /// Time left before the deadline (zero when passed).
     public var remaining: Duration { max(.zero, deadline - ContinuousClock.now) }
 
+    /// Milliseconds since the lookup started.
     public var elapsedMilliseconds: Double { (ContinuousClock.now - startedAt).milliseconds }
 
+    /// Reports progress to the lookup's observer (shown with `-v`), stamped with the plugin and the time.
     public func trace(_ kind: TraceEvent.Kind) {
         observer?(TraceEvent(plugin: pluginName, kind: kind, atMilliseconds: elapsedMilliseconds))
     }
@@ -37,7 +42,7 @@ public struct PluginContext: Sendable {
 }
 
 extension Duration {
-    public var milliseconds: Double {
+    package var milliseconds: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }

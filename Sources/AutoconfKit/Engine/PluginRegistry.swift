@@ -2,14 +2,18 @@
 /// select and reorder by name (`--plugins a,b,c`); embedding tools register their own plugins
 /// beside the built-in ones.
 public struct PluginRegistry: Sendable {
+    /// The plugins in rank order (earlier ranks higher).
     public private(set) var plugins: [any ProviderPlugin]
 
+    /// A registry of `plugins`, ranked in the order given.
     public init(_ plugins: [any ProviderPlugin] = []) {
         self.plugins = plugins
     }
 
+    /// Every plugin's name, in rank order (what `--plugins` accepts).
     public var names: [String] { plugins.map(\.name) }
 
+    /// The plugin called `name`, or nil.
     public func plugin(named name: String) -> (any ProviderPlugin)? { plugins.first { $0.name == name } }
 
     /// Adds a plugin at a rank position (default: after every other plugin); a plugin with the

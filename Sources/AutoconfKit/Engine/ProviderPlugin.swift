@@ -33,6 +33,10 @@ public protocol ProviderPlugin: Sendable {
     /// other (the better-ranked one still wins when both are in). nil (the default): a class of
     /// its own, waited for by every plugin ranked below it.
     var authority: AuthorityClass? { get }
+    /// How the plugin reaches its answer, which decides what its "not found" says about the
+    /// network when nothing was found (`LookupResult.failedOnNetwork`). The default:
+    /// `.none` when `needsNetwork` is false, otherwise `.other`.
+    var networkUse: NetworkUse { get }
 
     /// Looks up settings. Throw `PluginFailure` for a failure worth reporting; honour cancellation
     /// (`Task.checkCancellation()`, or cancellable I/O) and `context.deadline`.
@@ -40,10 +44,31 @@ public protocol ProviderPlugin: Sendable {
 }
 
 extension ProviderPlugin {
+    /// By default a plugin may produce trusted answers.
     public var bestPossibleTrust: Trust.Level { .trusted }
+    /// By default a plugin needs the network.
     public var needsNetwork: Bool { true }
+    /// By default a plugin runs as a task of its own.
     public var answersInstantly: Bool { false }
+    /// By default a plugin is an authority class of its own.
     public var authority: AuthorityClass? { nil }
+    /// By default `.none` for plugins that need no network, else `.other`.
+    public var networkUse: NetworkUse { needsNetwork ? .other : .none }
+}
+
+/// What a plugin's "not found" proves about the network. Each plugin declares it and each report
+/// carries it, so telling "nothing exists" from "the network was unreachable" names no plugin.
+public enum NetworkUse: String, Sendable, Hashable, Codable {
+    /// Needs no network (provider files): its "no" says nothing about the network.
+    case none
+    /// Starts from DNS records (MX, SRV): its answer, a "no" included, shows the DNS servers
+    /// answered.
+    case dnsRecords = "dns-records"
+    /// Connects to hosts by name (HTTPS sources, probing): its "no" may only mean that a name did
+    /// not resolve, which the DNS being unreachable also gives.
+    case hostsByName = "hosts-by-name"
+    /// Anything else: its "no" is taken as an answer.
+    case other
 }
 
 /// The authority classes of the built-in plugins, in their rank order.
@@ -78,6 +103,7 @@ public enum PluginOutcome: Sendable {
 
 /// A typed failure: what went wrong, in one line a user can act on.
 public struct PluginFailure: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// What kind of failure; decides whether a lookup that found nothing counts as a network failure (exit 3).
     public enum Kind: String, Sendable, Hashable, Codable {
         /// Could not reach the source (DNS, connect, TLS, HTTP status).
         case network
@@ -89,17 +115,23 @@ public struct PluginFailure: Error, Sendable, Hashable, Codable, CustomStringCon
         case configuration
         /// DNS answers failed DNSSEC validation (forged, stripped or tampered): refused, and not a "no".
         case dnssecBogus = "dnssec-bogus"
+        /// Anything else.
         case other
     }
 
+    /// What kind of failure.
     public var kind: Kind
+    /// The one line shown with `-v` and in the JSON report.
     public var message: String
 
+    /// A failure of `kind`, described by `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
+    /// The source could not be reached (network or timeout): no "no".
     public var isNetwork: Bool { kind == .network || kind == .timeout }
+    /// The message.
     public var description: String { message }
 }

@@ -20,9 +20,12 @@ public struct Resolver: Sendable {
     /// from the first usable answer); nil waits until the deadline.
     public var patience: Duration?
 
+    /// The lookup deadline unless told otherwise (`--timeout`): 10 s.
     public static let defaultTimeout: Duration = .seconds(10)
+    /// How long an answer waits for better-ranked sources unless told otherwise (`--patience`): 1 s.
     public static let defaultPatience: Duration = .seconds(1)
 
+    /// An engine for `plugins` (rank order) with one deadline for the whole lookup.
     public init(
         plugins: [any ProviderPlugin], timeout: Duration = Resolver.defaultTimeout, preferredIncoming: ServerType = .imap,
         patience: Duration? = Resolver.defaultPatience
@@ -61,6 +64,10 @@ public struct Resolver: Sendable {
         static func < (a: Key, b: Key) -> Bool { (a.tier, a.rank, a.subrank) < (b.tier, b.rank, b.subrank) }
     }
 
+    /// Runs every plugin at once and returns the ranked answers as soon as no running plugin can beat the best (or the deadline passes). Never throws: failures are in the reports.
+    /// - Parameters:
+    ///   - services: what the plugins use (HTTP client, DNS resolver, prober); empty for plugins that need none.
+    ///   - observer: receives every `TraceEvent`.
     public func lookup(_ query: LookupQuery, services: LookupServices = LookupServices(), observer: TraceObserver? = nil) async -> LookupResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -206,7 +213,7 @@ public struct Resolver: Sendable {
 
         mutating func finish(_ index: Int, status: PluginReport.Status, failure: PluginFailure?, elapsed: Double, count: Int = 0) {
             running.remove(index)
-            reports[index] = PluginReport(plugin: plugins[index].name, rank: index, status: status, candidates: count, failure: failure, elapsedMilliseconds: elapsed)
+            reports[index] = PluginReport(plugin: plugins[index].name, rank: index, status: status, candidates: count, failure: failure, elapsedMilliseconds: elapsed, networkUse: plugins[index].networkUse)
         }
 
         mutating func record(_ index: Int, result: Result<PluginOutcome, any Error>, elapsed: Double, sanitizer: CandidateSanitizer, trace: (TraceEvent.Kind) -> Void) {
@@ -255,11 +262,11 @@ public struct Resolver: Sendable {
 
 /// What a lookup that will use the network starts at once, in the background (the built-in
 /// services load libcurl, OpenSSL and the trust stores through it). `start` must return at once.
-public struct NetworkWarmUp: Sendable {
-    public var start: @Sendable () -> Void
-    public init(_ start: @escaping @Sendable () -> Void) { self.start = start }
+package struct NetworkWarmUp: Sendable {
+    package var start: @Sendable () -> Void
+    package init(_ start: @escaping @Sendable () -> Void) { self.start = start }
 }
 
-public enum NetworkWarmUpKey: ServiceKey {
-    public typealias Value = NetworkWarmUp
+package enum NetworkWarmUpKey: ServiceKey {
+    package typealias Value = NetworkWarmUp
 }

@@ -6,27 +6,36 @@ import Foundation
 
 /// What happened during a lookup, for `-v` and for front ends that show progress.
 public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// What happened.
     public enum Kind: Sendable, Hashable, Codable {
+        /// The plugin started.
         case started
         /// A plugin tried a source (URL, DNS name, host:port).
         case sourceTried(String)
         /// Free-form progress from a plugin.
         case note(String)
+        /// The plugin answered with this many configurations.
         case found(Int)
+        /// The plugin's source had nothing for the address, and why.
         case notFound(String)
+        /// The provider is known and offers no standard protocol.
         case unsupported
+        /// The plugin failed, and how.
         case failed(PluginFailure)
         /// The resolver stopped the plugin: a result it cannot beat is in, or the deadline passed.
         case cancelled(String)
     }
 
+    /// The plugin the event is about (`cache` for a cached answer).
     public var plugin: String
+    /// What happened.
     public var kind: Kind
     /// Milliseconds since the lookup started.
     public var atMilliseconds: Double
     /// On outcome events: how long the plugin ran.
     public var durationMilliseconds: Double?
 
+    /// An event; plugins report through `PluginContext.trace` instead.
     public init(plugin: String, kind: Kind, atMilliseconds: Double, durationMilliseconds: Double? = nil) {
         self.plugin = plugin
         self.kind = kind
@@ -34,6 +43,7 @@ public struct TraceEvent: Sendable, Hashable, Codable, CustomStringConvertible {
         self.durationMilliseconds = durationMilliseconds
     }
 
+    /// One line for `-v`: time, plugin and what happened.
     public var description: String {
         let time = "\(atMilliseconds.fixedPoint(places: 1, width: 7)) ms"
         let what: String

@@ -2,8 +2,8 @@
 /// XML parser. Producers disagree on case, so every element is matched case-insensitively, and
 /// namespaces are ignored (libxml2 gives local names). What a mail client can use becomes an
 /// `EmailConfiguration`: IMAP/POP3/SMTP servers, EWS and ActiveSync URLs, the OWA address.
-public struct AutodiscoverPOXReader: Sendable {
-    public enum Answer: Sendable, Hashable {
+package struct AutodiscoverPOXReader: Sendable {
+    package enum Answer: Sendable, Hashable {
         case settings(EmailConfiguration, warnings: [String])
         /// `Action` redirectAddr: ask again with this address.
         case redirectAddress(String)
@@ -13,15 +13,15 @@ public struct AutodiscoverPOXReader: Sendable {
         case error(code: String?, message: String)
     }
 
-    public var maximumSize: Int
+    package var maximumSize: Int
 
-    public init(maximumSize: Int = HardenedXMLParser.defaultMaximumSize) {
+    package init(maximumSize: Int = HardenedXMLParser.defaultMaximumSize) {
         self.maximumSize = maximumSize
     }
 
     /// `defaultUsername` is used where a protocol names no LoginName: `%EMAILADDRESS%`, or the
     /// address a redirectAddr led to (which is then the login).
-    public func read(_ data: [UInt8], source: String, defaultUsername: String = "%EMAILADDRESS%") throws(XMLParseError) -> Answer {
+    package func read(_ data: [UInt8], source: String, defaultUsername: String = "%EMAILADDRESS%") throws(XMLParseError) -> Answer {
         let root = try HardenedXMLParser.parse(data, source: source, maximumSize: maximumSize)
         func fail(_ element: XMLElement, _ message: String) -> XMLParseError { XMLParseError(source: source, line: element.line, message: message) }
         guard root.name.lowercased() == "autodiscover" else { throw fail(root, "root element is <\(root.name)>, expected <Autodiscover>") }
@@ -134,7 +134,7 @@ public struct AutodiscoverPOXReader: Sendable {
     /// use "SSL" and "TLS" loosely, so the port decides between implicit TLS and STARTTLS where
     /// it is a well-known one: SSL on port 587, 143 or 110 can only mean STARTTLS, and TLS on 465,
     /// 993 or 995 can only mean implicit TLS.
-    public static func socketType(ssl: String?, encryption: String?, port: Int?) -> SocketType {
+    package static func socketType(ssl: String?, encryption: String?, port: Int?) -> SocketType {
         let implicitPort = port.map(implicitTLSPorts.contains) ?? false
         let startTLSPort = port.map(startTLSPorts.contains) ?? false
         switch encryption?.lowercased() {

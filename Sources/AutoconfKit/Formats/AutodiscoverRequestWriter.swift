@@ -1,11 +1,11 @@
 /// Writes the Outlook Autodiscover request (request schema 2006, asking for response schema
 /// 2006a). libxml2 escapes the address, so no address can inject markup.
-public enum AutodiscoverRequestWriter {
-    public static let requestSchema = "http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"
-    public static let responseSchema = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
-    public static let contentType = "text/xml; charset=utf-8"
+package enum AutodiscoverRequestWriter {
+    package static let requestSchema = "http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"
+    package static let responseSchema = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
+    package static let contentType = "text/xml; charset=utf-8"
 
-    public static func request(for address: String) -> [UInt8] {
+    package static func request(for address: String) -> [UInt8] {
         let request = XMLElement(name: "Request", children: [
             XMLElement(name: "EMailAddress", text: address),
             XMLElement(name: "AcceptableResponseSchema", text: responseSchema),

@@ -3,13 +3,13 @@
 /// server with `Server`, `Port`, `LoginName`, `SPA`, `SSL`, `Encryption` and `AuthRequired`.
 /// The configuration must already be expanded for the asking address: Autodiscover is per user.
 /// libxml2 escapes every value (`XMLSerializer`), so no value from a provider file can inject markup.
-public enum AutodiscoverResponseWriter {
-    public static let namespace = "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"
-    public static let contentType = "text/xml; charset=utf-8"
+package enum AutodiscoverResponseWriter {
+    package static let namespace = "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"
+    package static let contentType = "text/xml; charset=utf-8"
 
     /// Settings for `configuration`. URL-based protocols (EWS, ActiveSync) become an `EXCH`
     /// block carrying their URLs; OAuth2-only servers cannot be described by POX and are left out.
-    public static func settings(_ configuration: EmailConfiguration) -> String {
+    package static func settings(_ configuration: EmailConfiguration) -> String {
         var account = XMLElement(name: "Account", children: [text("AccountType", "email"), text("Action", "settings")])
         for server in configuration.incoming + configuration.outgoing {
             if let block = mailProtocol(server) { account.children.append(block) }
@@ -36,7 +36,7 @@ public enum AutodiscoverResponseWriter {
     }
 
     /// `Action` redirectAddr: the client asks again for `address`.
-    public static func redirect(toAddress address: String) -> String {
+    package static func redirect(toAddress address: String) -> String {
         let account = XMLElement(name: "Account", children: [
             text("AccountType", "email"), text("Action", "redirectAddr"), text("RedirectAddr", address),
         ])
@@ -45,7 +45,7 @@ public enum AutodiscoverResponseWriter {
 
     /// An `Error` response, as Exchange sends them: 500 for an unknown address, 600 for an
     /// invalid request.
-    public static func error(code: Int, message: String) -> String {
+    package static func error(code: Int, message: String) -> String {
         let error = XMLElement(name: "Error", children: [text("ErrorCode", String(code)), text("Message", message), XMLElement(name: "DebugData")])
         return document(XMLElement(name: "Response", children: [error]))
     }
@@ -85,16 +85,16 @@ public enum AutodiscoverResponseWriter {
 
 /// Reads an Outlook Autodiscover request (request schema 2006) on the hardened XML parser: the
 /// address asked for and the response schema the client accepts.
-public enum AutodiscoverRequestReader {
-    public struct Request: Sendable, Hashable {
-        public var emailAddress: String
-        public var acceptableResponseSchema: String?
+package enum AutodiscoverRequestReader {
+    package struct Request: Sendable, Hashable {
+        package var emailAddress: String
+        package var acceptableResponseSchema: String?
     }
 
     /// Requests are a few hundred bytes; 16 KiB leaves room for any real client.
-    public static let maximumSize = 16 << 10
+    package static let maximumSize = 16 << 10
 
-    public static func read(_ data: [UInt8]) throws(XMLParseError) -> Request {
+    package static func read(_ data: [UInt8]) throws(XMLParseError) -> Request {
         let root = try HardenedXMLParser.parse(data, source: "request", maximumSize: maximumSize)
         guard root.name.lowercased() == "autodiscover" else {
             throw XMLParseError(source: "request", line: root.line, message: "root element is <\(root.name.prefix(40))>, expected <Autodiscover>")

@@ -9,21 +9,26 @@ import Foundation
 /// unknown value is skipped with a warning, and the document is rejected only when nothing usable
 /// remains. Every hostname is validated and every port must be 1–65535.
 public struct ConfigXMLReader: Sendable {
+    /// A parsed document: the configuration and what the reader refused or ignored.
     public struct Document: Sendable {
+        /// The configuration the document describes (placeholders not yet expanded).
         public var configuration: EmailConfiguration
         /// What was skipped, as `source:line: reason` lines.
-        public var warnings: [String]
+        package var warnings: [String]
         /// Wildcard domains refused because what follows `*.` is a public suffix (`*.com` would
         /// claim every .com domain, gmail.com included). `providers validate` fails on these.
-        public var refusedWildcards: [String] = []
+        package var refusedWildcards: [String] = []
     }
 
-    public var maximumSize: Int
+    package var maximumSize: Int
 
+    /// A reader refusing documents larger than `maximumSize` bytes.
     public init(maximumSize: Int = HardenedXMLParser.defaultMaximumSize) {
         self.maximumSize = maximumSize
     }
 
+    /// Parses and validates a document given as text (see `read(_:source:)` for bytes).
+    /// - Parameter source: names the document in errors and warnings (a path or URL).
     public func read(_ text: String, source: String) throws(XMLParseError) -> Document {
         try read(Array(text.utf8), source: source)
     }

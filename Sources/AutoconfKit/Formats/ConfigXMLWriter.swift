@@ -7,11 +7,12 @@ import Foundation
 /// Writes any configuration as a valid config-v1.1 document (what Thunderbird and every ISPDB
 /// consumer read). Reading the output back gives the same configuration.
 public enum ConfigXMLWriter {
+    /// The configuration as a config-v1.1 document (what Thunderbird and the ISPDB read).
     public static func document(for configuration: EmailConfiguration) -> String {
         XMLSerializer.serialize(element(for: configuration))
     }
 
-    public static func element(for configuration: EmailConfiguration) -> XMLElement {
+    package static func element(for configuration: EmailConfiguration) -> XMLElement {
         var provider = XMLElement(name: "emailProvider")
         if let id = configuration.providerID ?? configuration.domains.first { provider.attributes["id"] = id }
         for domain in configuration.domains { provider.children.append(text("domain", domain)) }

@@ -7,8 +7,10 @@ import Foundation
 /// The stable, versioned JSON of a lookup (`autoconf lookup --json`), documented in the README.
 /// Keys are only ever added within a schema version; a removal or change of meaning bumps it.
 public enum LookupJSON {
+    /// The `schemaVersion` of every document; raised only when a key is removed or changes meaning.
     public static let schemaVersion = 1
 
+    /// The document's fields, in the README's schema; encode it with `encode(_:pretty:)`.
     public struct Document: Encodable {
         var schemaVersion = LookupJSON.schemaVersion
         var email: String
@@ -155,6 +157,7 @@ public enum LookupJSON {
         var configuration: ConfigurationJSON
     }
 
+    /// The document for `result`: the best answer's servers first, then every alternative and report.
     public static func document(for result: LookupResult) -> Document {
         let best = result.best
         return Document(
@@ -172,6 +175,7 @@ public enum LookupJSON {
             deadlineReached: result.deadlineReached, patienceNote: result.patienceNote)
     }
 
+    /// The JSON of `result`, as `autoconf lookup --json` prints it (`pretty`: indented; else one line, as `--batch` prints).
     public static func encode(_ result: LookupResult, pretty: Bool = true) -> String {
         encode(document(for: result), pretty: pretty)
     }
@@ -183,6 +187,7 @@ public enum LookupJSON {
         return encode(document, pretty: pretty)
     }
 
+    /// Any value with the document's encoder settings (sorted keys, unescaped slashes); "{}" if it cannot be encoded.
     public static func encode(_ value: some Encodable, pretty: Bool = true) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]

@@ -7,10 +7,11 @@ import Foundation
 /// The draft's placeholders, replaced in every field where a document may use them (hostnames,
 /// usernames, URLs, display texts), in every alternative server — incoming and outgoing alike.
 public struct Placeholders: Sendable {
-    public static let all = ["%EMAILADDRESS%", "%EMAILLOCALPART%", "%EMAILDOMAIN%", "%REALNAME%"]
+    package static let all = ["%EMAILADDRESS%", "%EMAILLOCALPART%", "%EMAILDOMAIN%", "%REALNAME%"]
 
-    public let values: [(String, String)]
+    package let values: [(String, String)]
 
+    /// The values for `email` (and `realName`, else the local part).
     public init(email: EmailAddress, realName: String? = nil) {
         values = [
             ("%EMAILADDRESS%", email.address),
@@ -20,18 +21,19 @@ public struct Placeholders: Sendable {
         ]
     }
 
+    /// `text` with every placeholder replaced.
     public func expand(_ text: String) -> String {
         text.replacingTokens(values)
     }
 
     /// Expands a username; an empty result means "no username given" and stays absent.
-    public func expandUsername(_ text: String?) -> String? {
+    package func expandUsername(_ text: String?) -> String? {
         guard let text else { return nil }
         let expanded = expand(text).trimmed
         return expanded.isEmpty ? nil : expanded
     }
 
-    public func expand(_ server: Server) -> Server {
+    package func expand(_ server: Server) -> Server {
         var copy = server
         copy.hostname = server.hostname.map(expand)
         copy.url = server.url.map(expand)
@@ -40,6 +42,7 @@ public struct Placeholders: Sendable {
         return copy
     }
 
+    /// `configuration` with every server's hostname, URL and username expanded.
     public func expand(_ configuration: EmailConfiguration) -> EmailConfiguration {
         var copy = configuration
         copy.displayName = configuration.displayName.map(expand)

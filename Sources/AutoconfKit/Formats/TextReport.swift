@@ -7,8 +7,8 @@ import Foundation
 /// The human-readable lookup report: aligned columns, and each hostname's registrable domain shown
 /// in full next to it, so a user sees at a glance who would receive their password. Every line and
 /// cell passes `TerminalText.sanitized` (remote text may hold controls or bidi overrides).
-public enum TextReport {
-    public static func render(_ result: LookupResult) -> String {
+package enum TextReport {
+    package static func render(_ result: LookupResult) -> String {
         renderLines(result).map(TerminalText.sanitized).joined(separator: "\n") + "\n"
     }
 
@@ -78,7 +78,7 @@ public enum TextReport {
     }
 
     /// Left-aligned columns separated by two spaces; never truncates a cell.
-    public static func table(_ rows: [[String]]) -> [String] {
+    package static func table(_ rows: [[String]]) -> [String] {
         let rows = rows.map { $0.map(TerminalText.sanitized) }
         guard let columns = rows.map(\.count).max() else { return [] }
         var widths = Array(repeating: 0, count: columns)

@@ -1,7 +1,7 @@
 /// The login test for people: one block per server — what was reached, how it was secured, what it
 /// offers, and whether the login worked (with the server's own words when it did not).
-public enum VerificationText {
-    public static func render(_ report: VerificationReport) -> String {
+package enum VerificationText {
+    package static func render(_ report: VerificationReport) -> String {
         var lines = ["login test"]
         for check in report.servers {
             let status: String =

@@ -8,19 +8,24 @@ import Foundation
 /// lowercased and converted to its A-label (punycode) form with libidn2, so every later step
 /// (DNS, URLs, file matching) sees one canonical spelling.
 public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The part before the `@`, exactly as typed.
     public let localPart: String
     /// The domain in lowercase A-labels, e.g. `xn--mller-kva.de`.
     public let domain: String
     /// The domain for display, e.g. `müller.de`.
     public let unicodeDomain: String
 
+    /// The address with the A-label domain, e.g. `alice@xn--mller-kva.de`.
     public var address: String { "\(localPart)@\(domain)" }
+    /// The address with the A-label domain.
     public var description: String { address }
 
     /// RFC 5321: a local part is at most 64 octets, a whole path at most 254.
     static let maximumLocalPartLength = 64
     static let maximumAddressLength = 254
 
+    /// Parses and validates `text` (surrounding whitespace trimmed).
+    /// - Throws: `AddressError` naming the first problem.
     public init(_ text: String) throws(AddressError) {
         let input = text.trimmed
         guard !input.isEmpty else { throw .empty }
@@ -75,19 +80,32 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
     }
 }
 
+/// Why a text is not a usable email address.
 public enum AddressError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Nothing was given.
     case empty
+    /// A control character, with its code point.
     case controlCharacter(UInt32)
+    /// A space inside the address.
     case whitespace
+    /// No `@`.
     case missingAt
+    /// More than one `@`.
     case multipleAt
+    /// Nothing before the `@`.
     case emptyLocalPart
+    /// Nothing after the `@`.
     case emptyDomain
+    /// The local part is longer than 64 bytes (its length).
     case localPartTooLong(Int)
+    /// The address is longer than 254 bytes (its length).
     case tooLong(Int)
+    /// The local part has characters a mail address cannot have (which).
     case invalidLocalPart(String)
+    /// The domain is unusable: the domain and why (not a hostname, IDNA failed, a public suffix).
     case invalidDomain(String, String)
 
+    /// One line for the user.
     public var description: String {
         switch self {
         case .empty: "the address is empty"

@@ -1,18 +1,28 @@
 /// One configuration as a config-v1.1/1.2 document describes it: the provider, its ordered
 /// incoming and outgoing servers, and everything else the document says.
 public struct EmailConfiguration: Sendable, Hashable, Codable {
+    /// The document's `emailProvider id`, usually the provider's main domain.
     public var providerID: String?
+    /// Every domain the document covers.
     public var domains: [String]
+    /// The provider's name for display.
     public var displayName: String?
+    /// A short form of the name.
     public var displayShortName: String?
     /// Ordered: the first is the preferred server, the rest are alternatives.
     public var incoming: [Server]
+    /// Ordered like `incoming`: the first SMTP server is preferred.
     public var outgoing: [Server]
+    /// How to get an OAuth2 token, when the provider documents it.
     public var oauth2: OAuth2Settings?
+    /// Links for the user: documentation, "enable IMAP first", app passwords.
     public var instructions: [Instruction]
+    /// The provider's webmail, if given.
     public var webmailURL: String?
+    /// Address book, calendar and file services, kept so the document round-trips.
     public var collaboration: [CollaborationService]
 
+    /// A configuration; every part is optional.
     public init(
         providerID: String? = nil, domains: [String] = [], displayName: String? = nil, displayShortName: String? = nil,
         incoming: [Server] = [], outgoing: [Server] = [], oauth2: OAuth2Settings? = nil,

@@ -1,6 +1,7 @@
 /// What a lookup found: the best candidate, every other candidate as ranked alternatives, and
 /// what each plugin did.
 public struct LookupResult: Sendable, Codable {
+    /// The address looked up.
     public var email: EmailAddress
     /// Ranked, best first. Empty when nothing was found.
     public var candidates: [Candidate]
@@ -8,6 +9,7 @@ public struct LookupResult: Sendable, Codable {
     public var unsupported: UnsupportedProvider?
     /// One entry per plugin that was scheduled.
     public var reports: [PluginReport]
+    /// Wall time of the lookup, in milliseconds.
     public var elapsedMilliseconds: Double
     /// True when the overall deadline ended the lookup before every plugin had finished.
     public var deadlineReached: Bool
@@ -19,6 +21,7 @@ public struct LookupResult: Sendable, Codable {
     /// they were, and that the answer shown is the best that came in time.
     public var patienceNote: String?
 
+    /// A result; `Autoconf.lookup` builds them.
     public init(
         email: EmailAddress, candidates: [Candidate], unsupported: UnsupportedProvider? = nil, reports: [PluginReport],
         elapsedMilliseconds: Double, deadlineReached: Bool
@@ -31,7 +34,9 @@ public struct LookupResult: Sendable, Codable {
         self.deadlineReached = deadlineReached
     }
 
+    /// The answer to use: the best-ranked candidate, or nil when nothing was found.
     public var best: Candidate? { candidates.first }
+    /// True when there is a `best` answer.
     public var found: Bool { best != nil }
 
     /// One line for a lookup that found nothing: why.
@@ -52,10 +57,10 @@ public struct LookupResult: Sendable, Codable {
         guard !found, unsupported == nil, nonexistentDomain == nil,
               reports.contains(where: { ($0.status == .failed || $0.status == .timedOut) && $0.failure?.isNetwork == true })
         else { return false }
-        let dnsAnswered = reports.contains { Self.dnsPlugins.contains($0.plugin) && ($0.status == .notFound || $0.status == .found) }
+        let dnsAnswered = reports.contains { $0.networkUse == .dnsRecords && ($0.status == .notFound || $0.status == .found) }
         return !reports.contains { report in
-            report.status == .notFound && !Self.offlinePlugins.contains(report.plugin)
-                && (dnsAnswered || !Self.resolutionDependentPlugins.contains(report.plugin))
+            report.status == .notFound && report.networkUse != .none
+                && (dnsAnswered || report.networkUse != .hostsByName)
         }
     }
 
@@ -63,23 +68,24 @@ public struct LookupResult: Sendable, Codable {
     public var dnssecBogus: Bool {
         !found && unsupported == nil && nonexistentDomain == nil && reports.contains { $0.failure?.kind == .dnssecBogus }
     }
-
-    /// Sources that answer without the network.
-    static let offlinePlugins: Set<String> = ["bundled", "user-files"]
-    /// Sources that only ask the DNS (their "no" proves the DNS servers answered).
-    static let dnsPlugins: Set<String> = ["mx", "srv", "gmail", "autodiscover"]
-    /// Sources whose "no" may just be "the name did not resolve".
-    static let resolutionDependentPlugins: Set<String> = ["autoconfig", "ispdb", "office365", "probe"]
 }
 
+/// A known provider that offers no standard protocol (Proton, Tuta): who, why and what to do instead.
 public struct UnsupportedProvider: Sendable, Hashable, Codable {
+    /// The provider's ID in its provider file, if known.
     public var providerID: String?
+    /// The provider's name for display.
     public var displayName: String?
+    /// What to tell the user (e.g. "use Proton Mail Bridge").
     public var explanation: String
+    /// A page with more, if given.
     public var url: String?
+    /// The plugin that knew it.
     public var plugin: String
+    /// The file or URL it came from.
     public var source: String
 
+    /// An unsupported-provider answer.
     public init(providerID: String?, displayName: String?, explanation: String, url: String?, plugin: String, source: String) {
         self.providerID = providerID
         self.displayName = displayName
@@ -92,11 +98,36 @@ public struct UnsupportedProvider: Sendable, Hashable, Codable {
 
 /// What one plugin did during a lookup.
 public struct PluginReport: Sendable, Hashable, Codable {
-    public enum Status: String, Sendable, Hashable, Codable { case found, notFound = "not-found", failed, cancelled, timedOut = "timed-out", skipped }
+    /// How the plugin ended: found, nothing (`not-found`), failed, cancelled (a better answer was in), `timed-out` (the deadline), or skipped.
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// It gave usable configurations.
+        case found
+        /// Its source answered with nothing for the address.
+        case notFound = "not-found"
+        /// It failed (see `failure`).
+        case failed
+        /// The resolver stopped it: a result it could not beat was in.
+        case cancelled
+        /// The lookup's deadline ended it.
+        case timedOut = "timed-out"
+        /// It did not run.
+        case skipped
+    }
+    /// The plugin's name.
     public var plugin: String
+    /// Its rank in this lookup (0 ranks highest).
     public var rank: Int
+    /// How it ended.
     public var status: Status
+    /// How many usable configurations it gave.
     public var candidates: Int
+    /// Why it failed, when it did.
     public var failure: PluginFailure?
+    /// How long it ran, in milliseconds.
     public var elapsedMilliseconds: Double
+    /// The plugin's `ProviderPlugin.networkUse`, for `LookupResult.failedOnNetwork`; not part of
+    /// the JSON document.
+    public var networkUse: NetworkUse = .other
+
+    enum CodingKeys: String, CodingKey { case plugin, rank, status, candidates, failure, elapsedMilliseconds }
 }

@@ -7,14 +7,18 @@ import Foundation
 /// The "more settings" form: servers, security and username the user gives by hand. What is given
 /// wins; what is missing comes from discovery, or from the protocol's standard port.
 public struct ManualSettings: Sendable, Hashable {
+    /// The IMAP server given by hand.
     public var imap: ServerAddress?
+    /// The POP3 server given by hand.
     public var pop3: ServerAddress?
+    /// The SMTP server given by hand.
     public var smtp: ServerAddress?
     /// Applies to the servers given here, or — when a role has none given — to the discovered ones.
     public var security: SocketType?
     /// The login name for every server (placeholders such as `%EMAILLOCALPART%` are expanded).
     public var username: String?
 
+    /// Settings with what is given; the rest is discovered.
     public init(imap: ServerAddress? = nil, pop3: ServerAddress? = nil, smtp: ServerAddress? = nil, security: SocketType? = nil, username: String? = nil) {
         self.imap = imap
         self.pop3 = pop3
@@ -52,6 +56,7 @@ public struct ManualSettings: Sendable, Hashable {
         return settings
     }
 
+    /// Nothing was given: the lookup is pure discovery.
     public var isEmpty: Bool { imap == nil && pop3 == nil && smtp == nil && security == nil && username == nil }
 
     /// Both roles given by hand: discovery has nothing left to decide.
@@ -140,15 +145,21 @@ public struct ManualSettings: Sendable, Hashable {
 public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
     /// A lowercase A-label hostname, or an IP address (IPv6 without brackets).
     public var host: String
+    /// The port; nil: the protocol's standard port for the security used.
     public var port: Int?
 
+    /// An address with `host` already validated and normalized (`parse` does both).
     public init(host: String, port: Int? = nil) {
         self.host = host
         self.port = port
     }
 
+    /// `host:port`, IPv6 in brackets.
     public var description: String { HostPort(host: host, port: port).description }
 
+    /// Parses `host[:port]` (IPv6 in brackets), validating the host as every server is.
+    /// - Parameter field: how the caller names the input in errors, e.g. `--imap`.
+    /// - Throws: `ManualSettingsError` naming the field.
     public static func parse(_ text: String, field: String) throws(ManualSettingsError) -> ServerAddress {
         func fail(_ problem: String) -> ManualSettingsError { ManualSettingsError(field: field, value: text, problem: problem) }
         let input = text.trimmingWhitespace()
@@ -182,11 +193,16 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// A manual setting that cannot be used: which field, its value, and why.
 public struct ManualSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The field as the caller named it (`--imap`).
     public var field: String
+    /// The value given.
     public var value: String
+    /// What is wrong with it.
     public var problem: String
 
+    /// One line for the user.
     public var description: String {
         let shown = value.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined().prefix(80)
         return "\(field) '\(shown)': \(problem)"

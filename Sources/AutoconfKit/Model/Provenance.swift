@@ -2,6 +2,7 @@
 public struct Provenance: Sendable, Hashable, Codable {
     /// How the source was reached.
     public enum Channel: String, Sendable, Hashable, Codable {
+        /// `bundled` and `user-file` provider files, `https`/`http` documents, `dns` records, a `probe`, settings given by hand (`manual`) or the lookup cache (`cache`).
         case bundled, userFile = "user-file", https, http, dns, probe, manual, cache
     }
 
@@ -9,6 +10,7 @@ public struct Provenance: Sendable, Hashable, Codable {
     public var plugin: String
     /// File path, URL or DNS record the settings were read from.
     public var source: String
+    /// How the source was reached.
     public var channel: Channel
     /// Every hop taken before the source answered (HTTP redirects, Autodiscover referrals).
     public var redirects: [String]
@@ -25,6 +27,7 @@ public struct Provenance: Sendable, Hashable, Codable {
     /// Wall time the plugin took, in milliseconds.
     public var elapsedMilliseconds: Double
 
+    /// A provenance record; plugins use `PluginContext.provenance(source:channel:…)`, which fills in the plugin and the time.
     public init(
         plugin: String, source: String, channel: Channel, redirects: [String] = [], registrableDomains: [String] = [],
         tlsVerified: Bool? = nil, dnssecAuthenticated: Bool? = nil, askedWithAddress: Bool = false, elapsedMilliseconds: Double = 0

@@ -1,9 +1,12 @@
 /// The protocol a server speaks. Unknown values from a document are kept, not dropped, so a newer
 /// provider file still round-trips through an older autoconf.
 public enum ServerType: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A protocol autoconf knows: IMAP, POP3, JMAP, Exchange Web Services, ActiveSync, Microsoft Graph, SMTP.
     case imap, pop3, jmap, ews, activeSync, graph, smtp
+    /// Any other value, kept verbatim.
     case unknown(String)
 
+    /// The protocol a document's value names (case-insensitive; `pop` and `exchange` too), or `.unknown`.
     public init(rawValue: String) {
         switch rawValue.lowercased() {
         case "imap": self = .imap
@@ -17,6 +20,7 @@ public enum ServerType: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The document's spelling.
     public var rawValue: String {
         switch self {
         case .imap: "imap"
@@ -30,8 +34,10 @@ public enum ServerType: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The document's spelling.
     public var description: String { rawValue }
 
+    /// False for `.unknown` values.
     public var isKnown: Bool {
         if case .unknown = self { return false }
         return true

@@ -7,8 +7,11 @@ import Foundation
 /// How the connection is secured: `SSL` is implicit TLS from the first byte (RFC 8314's preferred
 /// form), `STARTTLS` upgrades a plain connection, `plain` is no encryption at all.
 public enum SocketType: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// Implicit TLS from the first byte.
     case ssl = "SSL"
+    /// A plain connection upgraded with STARTTLS, which must succeed.
     case startTLS = "STARTTLS"
+    /// No encryption.
     case plain
 
     /// Parses the config-v1.1 spelling and the common aliases (`TLS` is implicit TLS in most
@@ -22,6 +25,7 @@ public enum SocketType: String, Sendable, Hashable, Codable, CaseIterable, Custo
         }
     }
 
+    /// The config-v1.1 spelling: `SSL`, `STARTTLS`, `plain`.
     public var description: String { rawValue }
 
     /// Lower is better: implicit TLS, then STARTTLS, then plain.

@@ -1,11 +1,13 @@
 /// How far a front end may trust a result without asking the user.
 public struct Trust: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The two levels a front end acts on.
     public enum Level: String, Sendable, Hashable, Codable, Comparable {
         /// From a source the email domain controls or vouches for, over an authenticated channel.
         case trusted
         /// Plausible, but show the servers (and their registrable domains) to the user first.
         case confirm
 
+        /// `trusted` sorts before `confirm`.
         public static func < (a: Level, b: Level) -> Bool { a == .trusted && b == .confirm }
     }
 
@@ -28,18 +30,24 @@ public struct Trust: Sendable, Hashable, Codable, CustomStringConvertible {
         case heuristic
     }
 
+    /// Trusted, or to be confirmed by the user.
     public var level: Level
+    /// Why not trusted, in the order found (empty when trusted).
     public var reasons: [Reason]
 
+    /// A trust value.
     public init(level: Level, reasons: [Reason] = []) {
         self.level = level
         self.reasons = reasons
     }
 
+    /// Trusted, with no reasons.
     public static let trusted = Trust(level: .trusted)
 
+    /// To be confirmed, for `reasons`.
     public static func confirm(_ reasons: Reason...) -> Trust { Trust(level: .confirm, reasons: reasons) }
 
+    /// The settings were reached through another registrable domain.
     public var isCrossDomain: Bool { reasons.contains(.crossDomain) }
 
     /// Adds a reason, which always lowers the level to `confirm`.
@@ -56,6 +64,7 @@ public struct Trust: Sendable, Hashable, Codable, CustomStringConvertible {
         return isCrossDomain ? 2 : 1
     }
 
+    /// The level, with the reasons in parentheses.
     public var description: String {
         reasons.isEmpty ? level.rawValue : "\(level.rawValue) (\(reasons.map(\.rawValue).joined(separator: ", ")))"
     }

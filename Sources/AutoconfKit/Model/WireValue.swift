@@ -3,10 +3,10 @@
 /// command of the sender's choosing (`X1 SELECT INBOX`, `X2 STORE … \Deleted`). No control
 /// character (C0, DEL, C1), no line or paragraph separator, no bidi control, at most 320 bytes.
 public enum WireValue {
-    public static let maximumLength = 320
+    package static let maximumLength = 320
 
     /// nil when `value` may be sent, otherwise what is wrong with it.
-    public static func problem(_ value: String) -> String? {
+    package static func problem(_ value: String) -> String? {
         if value.isEmpty { return "it is empty" }
         if value.utf8.count > maximumLength { return "it is longer than \(maximumLength) bytes" }
         if let bad = value.unicodeScalars.first(where: TerminalText.isUnsafe) {
@@ -15,5 +15,6 @@ public enum WireValue {
         return nil
     }
 
+    /// True when `value` may be sent to a server or written into a file (`problem(_:)` is nil).
     public static func isValid(_ value: String) -> Bool { problem(value) == nil }
 }

@@ -4,7 +4,7 @@
 /// server the same way they would with curl. Parsed once (`parse`), then used as typed rules by
 /// the HTTP client (which hands libcurl `curlResolve` / `curlConnectTo`, built from the rules),
 /// the mail prober and the login test.
-public struct ConnectOverrides: Sendable, Hashable {
+package struct ConnectOverrides: Sendable, Hashable {
     struct Resolve: Sendable, Hashable {
         var host: String
         var port: Int
@@ -22,14 +22,14 @@ public struct ConnectOverrides: Sendable, Hashable {
     private var resolves: [Resolve] = []
     private var connects: [ConnectTo] = []
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool { resolves.isEmpty && connects.isEmpty }
+    package var isEmpty: Bool { resolves.isEmpty && connects.isEmpty }
 
     /// Parses both lists, as curl reads `--resolve` and `--connect-to`: the only parser of these
     /// options. The error names the bad entry and what is wrong with it in one line. IPv6
     /// addresses may be bracketed (`[::1]`).
-    public static func parse(resolve: [String], connectTo: [String]) -> Result<ConnectOverrides, ParseError> {
+    package static func parse(resolve: [String], connectTo: [String]) -> Result<ConnectOverrides, ParseError> {
         var overrides = ConnectOverrides()
         for entry in resolve {
             switch parseResolve(entry) {
@@ -83,14 +83,14 @@ public struct ConnectOverrides: Sendable, Hashable {
         return .success(ConnectTo(host: hosts[0], port: ports[0], toHost: hosts[1], toPort: ports[1]))
     }
 
-    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
+    package struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
     }
 
     /// Where to connect for `host:port`: the (possibly replaced) host and port, and the addresses
     /// to use for it when `--resolve` pins them (nil: resolve the host with DNS).
-    public func route(host: String, port: Int) -> (host: String, port: Int, addresses: [String]?) {
+    package func route(host: String, port: Int) -> (host: String, port: Int, addresses: [String]?) {
         let name = Hostname.normalized(host)
         var target = (host: name, port: port)
         if let rule = connects.first(where: { ($0.host == nil || $0.host == name) && ($0.port == nil || $0.port == port) }) {
@@ -103,25 +103,25 @@ public struct ConnectOverrides: Sendable, Hashable {
 
     /// True when a rule decides where `host:port` goes (a pin, another host or another port):
     /// such a connection is not resolved with DNS first.
-    public func decides(host: String, port: Int) -> Bool {
+    package func decides(host: String, port: Int) -> Bool {
         guard !isEmpty else { return false }
         let route = route(host: host, port: port)
         return route.addresses != nil || route.host != Hostname.normalized(host) || route.port != port
     }
 
     /// True when some rule covers `host` on any port (such a name counts as resolving).
-    public func covers(host: String) -> Bool {
+    package func covers(host: String) -> Bool {
         let name = Hostname.normalized(host)
         return resolves.contains { $0.host == name } || connects.contains { $0.host == name }
     }
 
     /// The rules as libcurl's `CURLOPT_RESOLVE` lines, written from the parsed values.
-    public var curlResolve: [String] {
+    package var curlResolve: [String] {
         resolves.map { "\($0.host):\($0.port):" + $0.addresses.map(IPAddress.bracketedIfIPv6).joined(separator: ",") }
     }
 
     /// The rules as libcurl's `CURLOPT_CONNECT_TO` lines, written from the parsed values.
-    public var curlConnectTo: [String] {
+    package var curlConnectTo: [String] {
         connects.map { rule in
             [rule.host.map(IPAddress.bracketedIfIPv6) ?? "", rule.port.map(String.init) ?? "",
              rule.toHost.map(IPAddress.bracketedIfIPv6) ?? "", rule.toPort.map(String.init) ?? ""].joined(separator: ":")
@@ -130,7 +130,7 @@ public struct ConnectOverrides: Sendable, Hashable {
 
     /// The same rules with `host:port` pinned to `addresses` (resolved by autoconf's own DNS),
     /// unless a rule of the user's already pins that host and port: the user's entry wins.
-    public func pinning(host: String, port: Int, to addresses: [String]) -> ConnectOverrides {
+    package func pinning(host: String, port: Int, to addresses: [String]) -> ConnectOverrides {
         let name = Hostname.normalized(host)
         guard !addresses.isEmpty, !resolves.contains(where: { $0.host == name && $0.port == port }) else { return self }
         var copy = self

@@ -1,7 +1,7 @@
 /// The DNS seam every DNS-based plugin uses. UnboundResolver (records validated in-process, with
 /// addresses from c-ares) and CaresResolver implement it; tests may inject their own. Answers say
 /// whether they were DNSSEC-authenticated and how (`DNSValidation`).
-public protocol DNSResolving: Sendable {
+package protocol DNSResolving: Sendable {
     func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]>
     func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]>
     func txt(_ name: String) async throws(DNSError) -> DNSAnswer<[String]>
@@ -10,26 +10,26 @@ public protocol DNSResolving: Sendable {
     func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?>
 }
 
-public enum DNSResolverKey: ServiceKey {
-    public typealias Value = any DNSResolving
+package enum DNSResolverKey: ServiceKey {
+    package typealias Value = any DNSResolving
 }
 
-public struct DNSAnswer<Records: Sendable>: Sendable {
-    public var records: Records
+package struct DNSAnswer<Records: Sendable>: Sendable {
+    package var records: Records
     /// The answer is DNSSEC-authenticated: validated by autoconf, or (`--trust-resolver-ad`) by a
     /// loopback resolver whose AD bit the user chose to believe.
-    public var authenticated: Bool
+    package var authenticated: Bool
     /// How that was decided (for the trace).
-    public var validation: DNSValidation
+    package var validation: DNSValidation
 
     /// An answer judged by its AD bit (true: `.resolverAD`, false: `.unchecked`).
-    public init(records: Records, authenticated: Bool) {
+    package init(records: Records, authenticated: Bool) {
         self.records = records
         self.authenticated = authenticated
         self.validation = authenticated ? .resolverAD : .unchecked
     }
 
-    public init(records: Records, validation: DNSValidation) {
+    package init(records: Records, validation: DNSValidation) {
         self.records = records
         self.validation = validation
         self.authenticated = validation == .validated || validation == .resolverAD
@@ -38,7 +38,7 @@ public struct DNSAnswer<Records: Sendable>: Sendable {
 
 /// How an answer's DNSSEC status was established. A bogus answer is no answer: it is thrown as
 /// `DNSError.bogus`.
-public enum DNSValidation: String, Sendable, Hashable, Codable {
+package enum DNSValidation: String, Sendable, Hashable, Codable {
     /// autoconf validated the chain of signatures from its trust anchor (libunbound).
     case validated
     /// autoconf established that no chain of trust covers the name (an unsigned zone, or no anchor).
@@ -49,7 +49,7 @@ public enum DNSValidation: String, Sendable, Hashable, Codable {
     case unchecked
 
     /// For the trace: `validated`, `insecure`, …
-    public var traceText: String {
+    package var traceText: String {
         switch self {
         case .validated: "DNSSEC validated"
         case .insecure: "insecure (unsigned, not DNSSEC-protected)"
@@ -59,22 +59,22 @@ public enum DNSValidation: String, Sendable, Hashable, Codable {
     }
 }
 
-public struct MXRecord: Sendable, Hashable {
-    public var preference: Int
-    public var host: String
-    public init(preference: Int, host: String) {
+package struct MXRecord: Sendable, Hashable {
+    package var preference: Int
+    package var host: String
+    package init(preference: Int, host: String) {
         self.preference = preference
         self.host = host
     }
 }
 
-public struct SRVRecord: Sendable, Hashable {
-    public var priority: Int
-    public var weight: Int
-    public var port: Int
+package struct SRVRecord: Sendable, Hashable {
+    package var priority: Int
+    package var weight: Int
+    package var port: Int
     /// "." means the service is explicitly not offered (RFC 2782).
-    public var target: String
-    public init(priority: Int, weight: Int, port: Int, target: String) {
+    package var target: String
+    package init(priority: Int, weight: Int, port: Int, target: String) {
         self.priority = priority
         self.weight = weight
         self.port = port
@@ -82,7 +82,7 @@ public struct SRVRecord: Sendable, Hashable {
     }
 }
 
-public enum DNSError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum DNSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The name does not exist.
     case nxdomain(String)
     /// The name exists but has no record of that type.
@@ -96,7 +96,7 @@ public enum DNSError: Error, Sendable, Hashable, CustomStringConvertible {
     case bogus(String, String)
     case other(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .nxdomain(let name): "\(name): no such domain"
         case .nodata(let name): "\(name): no records of that type"

@@ -2,28 +2,31 @@
 /// redirect is followed here (plugins follow redirects hop by hop with `RedirectFollower`, so
 /// every hop is checked and recorded). The libcurl client implements it; tests may inject their own.
 public protocol HTTPFetching: Sendable {
+    /// Sends `request` and returns the response as it came (redirects included), its body capped by the request.
+    /// - Throws: `HTTPError` when no response came (resolve, connect, TLS, timeout, oversize, cancelled).
     func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse
 }
 
-public enum HTTPClientKey: ServiceKey {
-    public typealias Value = any HTTPFetching
+package enum HTTPClientKey: ServiceKey {
+    package typealias Value = any HTTPFetching
 }
 
+/// One HTTP request: method, URL, headers, body, timeout and body size cap.
 public struct HTTPRequest: Sendable, Hashable {
-    public enum Method: String, Sendable, Hashable { case get = "GET", post = "POST", head = "HEAD" }
-    public var method: Method
-    public var url: String
-    public var headers: [String: String]
-    public var body: [UInt8]?
+    package enum Method: String, Sendable, Hashable { case get = "GET", post = "POST", head = "HEAD" }
+    package var method: Method
+    package var url: String
+    package var headers: [String: String]
+    package var body: [UInt8]?
     /// Per-request limit; the lookup deadline applies on top.
-    public var timeout: Duration
+    package var timeout: Duration
     /// Responses larger than this fail with `.tooLarge` (default 1 MiB).
-    public var maximumBodySize: Int
+    package var maximumBodySize: Int
     /// Addresses already resolved for the URL's host (by autoconf's own DNS resolver, so that
     /// `--dns-server` applies to HTTP too); nil lets the client resolve the host itself.
-    public var addresses: [String]?
+    package var addresses: [String]?
 
-    public init(
+    package init(
         _ method: Method = .get, url: String, headers: [String: String] = [:], body: [UInt8]? = nil,
         timeout: Duration = .seconds(5), maximumBodySize: Int = 1 << 20
     ) {
@@ -36,17 +39,18 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 }
 
+/// One HTTP response, body capped by the request.
 public struct HTTPResponse: Sendable, Hashable {
-    public var status: Int
+    package var status: Int
     /// Header names lowercased.
-    public var headers: [String: String]
-    public var body: [UInt8]
+    package var headers: [String: String]
+    package var body: [UInt8]
     /// The URL that answered (no redirects are followed, so the request's URL).
-    public var url: String
+    package var url: String
     /// True when the response came over TLS with a certificate that validated for the host.
-    public var tlsVerified: Bool
+    package var tlsVerified: Bool
 
-    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], url: String, tlsVerified: Bool) {
+    package init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], url: String, tlsVerified: Bool) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -54,22 +58,31 @@ public struct HTTPResponse: Sendable, Hashable {
         self.tlsVerified = tlsVerified
     }
 
-    public var isRedirect: Bool { [301, 302, 303, 307, 308].contains(status) }
-    public var location: String? { headers["location"] }
-    public var contentType: String? { headers["content-type"] }
+    package var isRedirect: Bool { [301, 302, 303, 307, 308].contains(status) }
+    package var location: String? { headers["location"] }
+    package var contentType: String? { headers["content-type"] }
 }
 
+/// Why an HTTP request got no response.
 public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The URL cannot be used (which).
     case invalidURL(String)
+    /// The host did not resolve.
     case resolve(String)
+    /// No connection could be made.
     case connect(String)
     /// Certificate did not validate (untrusted CA, wrong name, expired).
     case tls(String)
+    /// The request's timeout or the deadline passed.
     case timeout(String)
+    /// The body was larger than the request allows (the cap, in bytes).
     case tooLarge(Int)
+    /// The server's HTTP was broken.
     case protocolError(String)
+    /// The lookup no longer needed the answer.
     case cancelled
 
+    /// One line for the user.
     public var description: String {
         switch self {
         case .invalidURL(let url): "invalid URL \(url)"

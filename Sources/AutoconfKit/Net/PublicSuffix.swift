@@ -2,7 +2,7 @@ import CLibPSL
 
 /// Registrable domains ("eTLD+1") from libpsl and the public suffix data it was built with
 /// (Debian's `publicsuffix` package when installed), never from a hand-written list.
-public enum PublicSuffix {
+package enum PublicSuffix {
     // psl_builtin() is a static, immutable context owned by libpsl; it is safe to share.
     nonisolated(unsafe) private static let context: OpaquePointer? = {
         if let latest = psl_latest(nil) { return latest }
@@ -12,7 +12,7 @@ public enum PublicSuffix {
     /// The registrable domain of a lowercase A-label hostname, e.g. `mail.google.com` → `google.com`,
     /// `foo.bar.co.uk` → `bar.co.uk`. A hostname that is itself a public suffix (or unknown) is
     /// returned unchanged.
-    public static func registrableDomain(of host: String) -> String {
+    package static func registrableDomain(of host: String) -> String {
         let name = host.hasSuffix(".") ? String(host.dropLast()) : host
         guard let context, !name.isEmpty else { return name }
         return name.withCString { pointer in
@@ -22,13 +22,13 @@ public enum PublicSuffix {
     }
 
     /// Whether `host` is a public suffix such as `com` or `co.uk`.
-    public static func isPublicSuffix(_ host: String) -> Bool {
+    package static func isPublicSuffix(_ host: String) -> Bool {
         guard let context else { return false }
         return psl_is_public_suffix(context, host) != 0
     }
 
     /// True when both names share a registrable domain.
-    public static func sameRegistrableDomain(_ a: String, _ b: String) -> Bool {
+    package static func sameRegistrableDomain(_ a: String, _ b: String) -> Bool {
         registrableDomain(of: a.lowercased()) == registrableDomain(of: b.lowercased())
     }
 }

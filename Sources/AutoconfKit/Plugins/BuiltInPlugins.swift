@@ -3,8 +3,8 @@
 ///
 /// Default rank: user provider files, bundled provider files, provider autoconfig, ISPDB,
 /// Gmail / Office365 / MX, Autodiscover, SRV, probing.
-public enum BuiltInPlugins {
-    public static func registry(options: AutoconfOptions) -> PluginRegistry {
+package enum BuiltInPlugins {
+    package static func registry(options: AutoconfOptions) -> PluginRegistry {
         PluginRegistry([
             ProviderFilesPlugin.user(directories: options.userProviderDirectories),
             ProviderFilesPlugin.bundled(),
@@ -24,7 +24,7 @@ public enum BuiltInPlugins {
     /// built on first use. `Autoconf` makes these once and shares them between its lookups.
     /// Unusable options give services without address mappings: `Autoconf` refuses to look up
     /// with them anyway (`optionsProblem`).
-    public static func services(options: AutoconfOptions) -> LookupServices {
+    package static func services(options: AutoconfOptions) -> LookupServices {
         services(options: options, parsed: (try? options.parsed().get()) ?? ParsedOptions())
     }
 

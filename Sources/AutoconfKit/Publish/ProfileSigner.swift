@@ -10,9 +10,9 @@ import Foundation
 /// chain is embedded so a device can build the path to its root. Keys and certificates are read
 /// once, checked to belong together, and shared read-only between requests (OpenSSL 3 objects
 /// are reference-counted atomically).
-public final class ProfileSigner: @unchecked Sendable {  // immutable after init
-    public struct SignError: Error, Sendable, CustomStringConvertible {
-        public let description: String
+package final class ProfileSigner: @unchecked Sendable {  // immutable after init
+    package struct SignError: Error, Sendable, CustomStringConvertible {
+        package let description: String
     }
 
     private let crypto: Crypto
@@ -21,7 +21,7 @@ public final class ProfileSigner: @unchecked Sendable {  // immutable after init
     private let chain: OpaquePointer
 
     /// Reads the PEM files; every problem is one line naming the file.
-    public init(certificateFile: String, keyFile: String) throws(SignError) {
+    package init(certificateFile: String, keyFile: String) throws(SignError) {
         let crypto: Crypto
         do { crypto = try Crypto.shared.get() } catch { throw SignError(description: "signing profiles: \(error.description)") }
         self.crypto = crypto
@@ -56,7 +56,7 @@ public final class ProfileSigner: @unchecked Sendable {  // immutable after init
     }
 
     /// The DER-encoded signed profile, or nil when OpenSSL refuses (reported by the caller).
-    public func sign(_ profile: [UInt8]) -> [UInt8]? {
+    package func sign(_ profile: [UInt8]) -> [UInt8]? {
         guard let input = profile.withUnsafeBytes({ crypto.bioNewMemBuf($0.baseAddress, Int32($0.count)) }) else { return nil }
         defer { _ = crypto.bioFree(input) }
         guard let signed = crypto.cmsSign(certificate, key, chain, input, Crypto.cmsBinary) else {

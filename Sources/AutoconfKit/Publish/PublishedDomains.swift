@@ -7,19 +7,19 @@ import Foundation
 /// The provider files a domain owner publishes, read with the same reader and refusals as a
 /// lookup. Unlike a lookup, which skips a bad file and goes on, publishing refuses to start on
 /// any problem: a server that silently drops a domain would hand its users no settings at all.
-public struct PublishedDomains: Sendable {
-    public struct LoadError: Error, Sendable, CustomStringConvertible {
-        public var problems: [String]
-        public var description: String {
+package struct PublishedDomains: Sendable {
+    package struct LoadError: Error, Sendable, CustomStringConvertible {
+        package var problems: [String]
+        package var description: String {
             problems.count == 1 ? problems[0] : "\(problems.count) problems: " + problems.joined(separator: "; ")
         }
     }
 
-    public let catalog: ProviderCatalog
+    package let catalog: ProviderCatalog
 
     /// Loads every `*.xml` of each directory. Refused: unreadable or invalid files, wildcards on
     /// a public suffix, a public suffix as a domain, and a domain claimed by two files.
-    public init(directories: [String]) throws(LoadError) {
+    package init(directories: [String]) throws(LoadError) {
         var catalog = ProviderCatalog()
         var problems: [String] = []
         for directory in directories {
@@ -54,15 +54,15 @@ public struct PublishedDomains: Sendable {
     }
 
     /// The published entry for a lowercase A-label mail domain.
-    public func entry(for domain: String) -> ProviderCatalog.Entry? { catalog.entry(for: domain) }
+    package func entry(for domain: String) -> ProviderCatalog.Entry? { catalog.entry(for: domain) }
 
     /// Every published domain, wildcards included, sorted.
-    public var domains: [String] { catalog.entries.flatMap(\.configuration.domains).sorted() }
+    package var domains: [String] { catalog.entries.flatMap(\.configuration.domains).sorted() }
 
     /// The mail domain a request's `Host` header stands for: `autoconfig.D`, `autodiscover.D` or
     /// `D` itself, with any port, one trailing dot and letter case removed, U-labels turned into
     /// A-labels. nil when the host names no published domain (or is an IP address).
-    public func domain(forHost header: String?) -> String? {
+    package func domain(forHost header: String?) -> String? {
         guard var host = header?.trimmed.lowercased(), !host.isEmpty, !host.hasPrefix("[") else { return nil }
         if let colon = host.lastIndex(of: ":") {
             guard host[host.index(after: colon)...].allSatisfy(\.isASCIIDigit) else { return nil }

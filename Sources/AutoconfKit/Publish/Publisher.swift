@@ -6,14 +6,14 @@ import Foundation
 
 /// One HTTP request to the publisher, as the service hands it over: the `Host` header, the path
 /// still percent-encoded, the query decoded, the body read under the service's size limit.
-public struct PublishRequest: Sendable {
-    public var method: String
-    public var host: String?
-    public var path: String
-    public var query: [String: String]
-    public var body: [UInt8]
+package struct PublishRequest: Sendable {
+    package var method: String
+    package var host: String?
+    package var path: String
+    package var query: [String: String]
+    package var body: [UInt8]
 
-    public init(method: String, host: String?, path: String, query: [String: String] = [:], body: [UInt8] = []) {
+    package init(method: String, host: String?, path: String, query: [String: String] = [:], body: [UInt8] = []) {
         self.method = method
         self.host = host
         self.path = path
@@ -22,12 +22,12 @@ public struct PublishRequest: Sendable {
     }
 }
 
-public struct PublishResponse: Sendable, Equatable {
-    public var status: Int
-    public var headers: [String: String]
-    public var body: [UInt8]
+package struct PublishResponse: Sendable, Equatable {
+    package var status: Int
+    package var headers: [String: String]
+    package var body: [UInt8]
 
-    public init(status: Int, headers: [String: String], body: [UInt8]) {
+    package init(status: Int, headers: [String: String], body: [UInt8]) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -43,22 +43,22 @@ public struct PublishResponse: Sendable, Equatable {
 /// and Apple mobileconfig. Every answer is for the domain the `Host` header names, and a
 /// per-user answer only for an address of that same domain: never another domain's settings.
 /// Pure request → response, so the service only routes to it and tests need no sockets.
-public struct Publisher: Sendable {
-    public enum Endpoint: Sendable, Equatable {
+package struct Publisher: Sendable {
+    package enum Endpoint: Sendable, Equatable {
         case autoconfig, wellKnown, autodiscover, autodiscoverV2(address: String), mobileconfig
     }
 
-    public let published: PublishedDomains
+    package let published: PublishedDomains
     /// Signs mobileconfig profiles when set (`--sign-cert`/`--sign-key`).
-    public let profileSigner: ProfileSigner?
+    package let profileSigner: ProfileSigner?
 
-    public init(_ published: PublishedDomains, profileSigner: ProfileSigner? = nil) {
+    package init(_ published: PublishedDomains, profileSigner: ProfileSigner? = nil) {
         self.published = published
         self.profileSigner = profileSigner
     }
 
     /// Which publishing endpoint a path is, or nil for a path that is not the publisher's.
-    public static func endpoint(forPath path: String) -> Endpoint? {
+    package static func endpoint(forPath path: String) -> Endpoint? {
         switch path {
         case "/mail/config-v1.1.xml": return .autoconfig
         case "/.well-known/autoconfig/mail/config-v1.1.xml": return .wellKnown
@@ -73,7 +73,7 @@ public struct Publisher: Sendable {
     }
 
     /// nil when the path is not a publishing endpoint (the service answers it otherwise).
-    public func respond(_ request: PublishRequest) -> PublishResponse? {
+    package func respond(_ request: PublishRequest) -> PublishResponse? {
         guard let endpoint = Self.endpoint(forPath: request.path) else { return nil }
         let method = request.method.uppercased()
         switch endpoint {

@@ -1,24 +1,24 @@
 /// The DNS records a zone needs so that mail clients find a domain's published settings: the
 /// RFC 6186 / RFC 8314 service records for every protocol (a `.` target for those not offered,
 /// so clients stop guessing), and the names the autoconfig and Autodiscover clients ask.
-public struct ZoneRecords: Sendable {
-    public struct Record: Sendable, Hashable {
-        public var name: String
-        public var type: String
-        public var data: String
+package struct ZoneRecords: Sendable {
+    package struct Record: Sendable, Hashable {
+        package var name: String
+        package var type: String
+        package var data: String
 
-        public init(name: String, type: String, data: String) {
+        package init(name: String, type: String, data: String) {
             self.name = name
             self.type = type
             self.data = data
         }
     }
 
-    public var domain: String
-    public var ttl: Int
-    public var records: [Record]
+    package var domain: String
+    package var ttl: Int
+    package var records: [Record]
     /// Things the records cannot say (per-user hostnames, plain-text servers, missing publisher).
-    public var notes: [String]
+    package var notes: [String]
 
     /// Service names by protocol and TLS mode. Plain-text and STARTTLS share a name (RFC 6186);
     /// implicit TLS has its own (RFC 8314).
@@ -36,7 +36,7 @@ public struct ZoneRecords: Sendable {
 
     /// `publisher`: the host that runs `autoconf serve --publish` for this domain (nil: the
     /// autoconfig and Autodiscover names are described in a note instead).
-    public init(configuration: EmailConfiguration, domain: String, publisher: String?, ttl: Int = 3600) {
+    package init(configuration: EmailConfiguration, domain: String, publisher: String?, ttl: Int = 3600) {
         self.domain = domain
         self.ttl = ttl
         var services: [String: [Record]] = [:]
@@ -79,7 +79,7 @@ public struct ZoneRecords: Sendable {
     }
 
     /// Zone-file syntax (RFC 1035 master file), names fully qualified, aligned.
-    public var zoneText: String {
+    package var zoneText: String {
         let width = records.map(\.name.count).max() ?? 0
         var lines = ["; mail client setup records for \(domain), made by autoconf publish dns"]
         for record in records {

@@ -6,7 +6,7 @@ extension Double {
     /// `String(format: "%W.Pf", self)` without Foundation (whose String(format:) comes with full
     /// Foundation and ICU). C's vsnprintf does the work, as it does under String(format:), so the
     /// digits (round-half-even on the binary value), "-0.0", "inf" and "nan" stay byte for byte.
-    public func fixedPoint(places: Int, width: Int = 0) -> String {
+    package func fixedPoint(places: Int, width: Int = 0) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         let length = withVaList([Int32(width), Int32(places), self]) { arguments in
             vsnprintf(&buffer, buffer.count, "%*.*f", arguments)

@@ -10,8 +10,8 @@ import Glibc
 /// Reads a whole regular file with open/read, at most `limit` bytes: nil when it cannot be
 /// opened, is not a regular file, or is larger. (FoundationEssentials 6.3.1's
 /// `FileManager.contents(atPath:)` leaks 4 KiB per read of an empty file.)
-public enum FileReading {
-    public static func contents(atPath path: String, limit: Int) -> [UInt8]? {
+package enum FileReading {
+    package static func contents(atPath path: String, limit: Int) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

@@ -3,7 +3,7 @@
 /// profile, and these run on every field of every document.
 extension StringProtocol {
     /// Without leading and trailing whitespace and newlines (Unicode's definition).
-    public var trimmed: String {
+    package var trimmed: String {
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])

@@ -6,11 +6,11 @@
 extension StringProtocol {
     /// Without leading and trailing tabs and Unicode spaces (General Category Zs, and U+200B ZERO
     /// WIDTH SPACE, which CharacterSet still counts); line breaks stay.
-    public func trimmingWhitespace() -> String { trimmingScalars(where: Self.isWhitespace) }
+    package func trimmingWhitespace() -> String { trimmingScalars(where: Self.isWhitespace) }
 
     /// Without leading and trailing tabs, Unicode spaces and separators (Z*, and U+200B), and line
     /// breaks (U+000A–U+000D, U+0085).
-    public func trimmingWhitespaceAndNewlines() -> String { trimmingScalars(where: Self.isWhitespaceOrNewline) }
+    package func trimmingWhitespaceAndNewlines() -> String { trimmingScalars(where: Self.isWhitespaceOrNewline) }
 
     private func trimmingScalars(where isTrimmed: (Unicode.Scalar) -> Bool) -> String {
         let scalars = Substring(self).unicodeScalars

@@ -2,10 +2,10 @@
 /// targets) made safe for a terminal. Every text output passes its lines through `sanitized`: a
 /// CR, an escape sequence (ESC or the one-character CSI U+009B) or a bidi override could otherwise
 /// overwrite or reorder what the user reads, e.g. draw a fake `trust trusted` line.
-public enum TerminalText {
+package enum TerminalText {
     /// True for what `sanitized` escapes: C0 and C1 controls, DEL, U+0085, U+2028/U+2029, and the
     /// bidi controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069).
-    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         switch value {
         case 0x00...0x1F, 0x7F...0x9F: return true
@@ -16,7 +16,7 @@ public enum TerminalText {
 
     /// `text` with every unsafe scalar replaced by a visible Swift-style escape (`\u{9b}`), and
     /// backslashes left as they are. One line of output stays one line.
-    public static func sanitized(_ text: String) -> String {
+    package static func sanitized(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -31,7 +31,7 @@ public enum TerminalText {
 
     /// Multi-line text of our own (lines joined by "\n") whose lines may hold remote text: each
     /// line sanitized, the newlines between them kept.
-    public static func sanitizedLines(_ text: String) -> String {
+    package static func sanitizedLines(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { sanitized(String($0)) }.joined(separator: "\n")
     }
 }

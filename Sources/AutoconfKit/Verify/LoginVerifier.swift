@@ -14,6 +14,7 @@ import Foundation
 /// first that works is recorded. A password never goes over an unencrypted connection unless
 /// `allowPlaintext` says so, and never to a server offering only OAuth2.
 public struct LoginVerifier: Sendable {
+    /// What the test may do and where it connects.
     public struct Options: Sendable {
         /// Bounds the whole test, every server and attempt included.
         public var timeout: Duration
@@ -22,12 +23,12 @@ public struct LoginVerifier: Sendable {
         /// Extra CA certificates (PEM) trusted in addition to the system roots.
         public var caFile: String?
         /// `--resolve` / `--connect-to`, parsed (`ConnectOverrides.parse`).
-        public var overrides: ConnectOverrides
+        package var overrides: ConnectOverrides
         /// DNS servers (`--dns-server`): the server's name is resolved with them, as every lookup
         /// is, and the address handed to libcurl; empty: libcurl's own resolver.
         public var dnsServers: [String]
 
-        public init(timeout: Duration = .seconds(10), allowPlaintext: Bool = false, caFile: String? = nil,
+        package init(timeout: Duration = .seconds(10), allowPlaintext: Bool = false, caFile: String? = nil,
                     overrides: ConnectOverrides = ConnectOverrides(), dnsServers: [String] = []) {
             self.timeout = timeout
             self.allowPlaintext = allowPlaintext
@@ -37,9 +38,10 @@ public struct LoginVerifier: Sendable {
         }
     }
 
+    /// The options of every test this verifier runs.
     public var options: Options
 
-    public init(options: Options = Options()) { self.options = options }
+    package init(options: Options = Options()) { self.options = options }
 
     /// The servers a login test covers, in report order.
     public static func servers(of configuration: EmailConfiguration) -> [(ServerCheck.Role, Server)] {

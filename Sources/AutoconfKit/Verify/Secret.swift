@@ -14,9 +14,13 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
     /// The password as raw bytes (not NUL-terminated), copied: the caller's buffer stays theirs.
     public init(bytes: UnsafeRawBufferPointer) { storage = Storage(bytes) }
 
+    /// True for an empty password.
     public var isEmpty: Bool { storage.bytes.isEmpty }
+    /// Always `<redacted>`.
     public var description: String { "<redacted>" }
+    /// Always `<redacted>`.
     public var debugDescription: String { "<redacted>" }
+    /// No children: reflection shows nothing of the password.
     public var customMirror: Mirror { Mirror(self, children: []) }
 
     /// A NUL-terminated copy for C, zeroed again when `body` returns.

@@ -119,6 +119,37 @@ import Testing
         #expect(result.failedOnNetwork)
     }
 
+    /// What a "no" proves about the network comes from each plugin's declared `networkUse`,
+    /// never from its name.
+    @Test func whatANoProvesComesFromThePluginsNetworkUseNotItsName() async {
+        func plugin(_ name: String, _ use: NetworkUse) -> FixedPlugin {
+            var plugin = FixedPlugin(name: name, behaviour: .notFound)
+            plugin.networkUse = use
+            return plugin
+        }
+        func failedOnNetwork(_ plugins: [FixedPlugin]) async -> Bool {
+            let unreachable = FixedPlugin(name: "unreachable", behaviour: .fail(PluginFailure(.network, "connection refused")))
+            return await Resolver(plugins: [unreachable] + plugins).lookup(query).failedOnNetwork
+        }
+        // A "no" of a source that connects by name, with no DNS answer: maybe the name did not resolve.
+        #expect(await failedOnNetwork([plugin("mx", .hostsByName)]))
+        // The same "no" once a DNS-records source answered is an answer.
+        #expect(await !failedOnNetwork([plugin("probe", .hostsByName), plugin("anything", .dnsRecords)]))
+        // A source that needs no network says nothing about it, whatever its name.
+        #expect(await failedOnNetwork([plugin("srv", .none)]))
+        // A network source that declares nothing: its "no" is an answer, whatever its name.
+        #expect(await !failedOnNetwork([plugin("bundled", .other)]))
+    }
+
+    /// The built-in plugins declare what the engine's by-name lists said before.
+    @Test func builtInPluginsDeclareTheirNetworkUse() {
+        let uses = Dictionary(uniqueKeysWithValues: BuiltInPlugins.registry(options: AutoconfOptions()).plugins.map { ($0.name, $0.networkUse) })
+        #expect(uses == [
+            "user-files": NetworkUse.none, "bundled": .none, "mx": .dnsRecords, "srv": .dnsRecords, "gmail": .dnsRecords, "autodiscover": .dnsRecords,
+            "autoconfig": .hostsByName, "ispdb": .hostsByName, "office365": .hostsByName, "probe": .hostsByName,
+        ])
+    }
+
     @Test func deadlineKeepsTheBestResultFoundSoFar() async {
         let resolver = Resolver(plugins: [
             FixedPlugin(name: "hang", behaviour: .hang),

@@ -2,10 +2,13 @@
 public enum ExportFormat: String, Sendable, CaseIterable {
     /// Thunderbird's config-v1.1 XML (what the ISPDB holds).
     case thunderbird = "xml"
+    /// aerc's `accounts.conf` section.
     case aerc
+    /// A NeoMutt account file (IMAP or POP3 and SMTP URLs).
     case neomutt
     /// isync/mbsync for IMAP plus msmtp for SMTP.
     case mbsync
+    /// A himalaya account section (TOML).
     case himalaya
     /// An Apple configuration profile (com.apple.mail.managed), for iOS and macOS Mail.
     case mobileconfig
@@ -31,19 +34,25 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     }
 }
 
+/// One file an export writes, and where the client looks for it.
 public struct ExportedFile: Sendable, Hashable {
     /// Where the client reads it by default, e.g. `~/.config/aerc/accounts.conf`.
     public var suggestedPath: String
+    /// The file's text.
     public var contents: String
 }
 
 /// Why a configuration cannot be exported: which value, and what is wrong with it. A value from the
 /// network that would break out of its place in the file is refused, never written.
 public struct ExportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The export format (`aerc`, `mbsync`…).
     public var format: String
+    /// The configuration value that was refused, e.g. `incoming hostname`.
     public var field: String
+    /// What is wrong with it.
     public var problem: String
 
+    /// One line for the user.
     public var description: String { "cannot write the \(format) configuration: \(field): \(problem)" }
 }
 

@@ -8,11 +8,11 @@ import Foundation
 /// Hardened XML parsing on libxml2 for documents from the network: no network access, no DTD
 /// loading, no entity substitution (any DOCTYPE is refused outright, which also stops XXE and
 /// "billion laughs"), a size cap before parsing and libxml2's own depth limit.
-public enum HardenedXMLParser {
+@usableFromInline package enum HardenedXMLParser {
     /// 1 MiB: the largest real autoconfig document is a few KiB.
-    public static let defaultMaximumSize = 1 << 20
+    @usableFromInline package static let defaultMaximumSize = 1 << 20
 
-    public static func parse(_ data: [UInt8], source: String, maximumSize: Int = defaultMaximumSize) throws(XMLParseError) -> XMLElement {
+    package static func parse(_ data: [UInt8], source: String, maximumSize: Int = defaultMaximumSize) throws(XMLParseError) -> XMLElement {
         LibXML.ensureInitialized()
         guard data.count <= maximumSize else {
             throw XMLParseError(source: source, line: nil, message: "document is \(data.count) bytes, larger than the \(maximumSize)-byte limit")
@@ -83,7 +83,7 @@ public enum HardenedXMLParser {
     }
 
     /// Finds `<!DOCTYPE` or `<!ENTITY` before parsing, so an entity bomb never reaches the parser.
-    public static let maximumElements = 20_000
+    package static let maximumElements = 20_000
 
     static func startTagCount(_ data: [UInt8]) -> Int {
         var count = 0

@@ -7,8 +7,8 @@ import Foundation
 
 /// Serializes an `XMLElement` tree through libxml2, which does all escaping. Characters that XML
 /// 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/U+FFFF) are dropped first, so the output always parses.
-public enum XMLSerializer {
-    public static func serialize(_ root: XMLElement) -> String {
+package enum XMLSerializer {
+    package static func serialize(_ root: XMLElement) -> String {
         LibXML.ensureInitialized()
         guard let document = xmlNewDoc("1.0") else { return "" }
         defer { xmlFreeDoc(document) }

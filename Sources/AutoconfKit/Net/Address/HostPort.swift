@@ -2,27 +2,27 @@
 /// brackets when a port follows (`[::1]:993`), and the colon-separated lists of curl's
 /// `--resolve` / `--connect-to`. The one place text is split into a host and a port; what a host
 /// must be (a name, an address, either) is the caller's rule.
-public struct HostPort: Sendable, Hashable, CustomStringConvertible {
+package struct HostPort: Sendable, Hashable, CustomStringConvertible {
     /// Without brackets.
-    public var host: String
-    public var port: Int?
+    package var host: String
+    package var port: Int?
     /// True when the host was written `[…]`.
-    public var bracketed: Bool
+    package var bracketed: Bool
 
-    public init(host: String, port: Int? = nil, bracketed: Bool = false) {
+    package init(host: String, port: Int? = nil, bracketed: Bool = false) {
         self.host = host
         self.port = port
         self.bracketed = bracketed
     }
 
-    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
+    package struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
     }
 
     /// Splits at the port colon. Text with more than one ':' and no brackets is all host (a bare
     /// IPv6 address; the caller decides whether one is allowed without brackets).
-    public static func split(_ text: String) -> Result<HostPort, Problem> {
+    package static func split(_ text: String) -> Result<HostPort, Problem> {
         func fail(_ message: String) -> Result<HostPort, Problem> { .failure(Problem(message: message)) }
         var portText: Substring?
         let host: Substring
@@ -53,7 +53,7 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 1–65535 in ASCII digits (spaces around them are ignored: `host: 993`).
-    public static func parsePort(_ raw: Substring) -> Result<Int, Problem> {
+    package static func parsePort(_ raw: Substring) -> Result<Int, Problem> {
         let text = raw.trimmingWhitespace()
         if text.isEmpty { return .failure(Problem(message: "the port after ':' is missing")) }
         guard text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text), (1...65535).contains(value) else {
@@ -64,7 +64,7 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
 
     /// Splits curl's colon lists (`HOST:PORT:ADDR`, `HOST:PORT:HOST2:PORT2`) on ':' outside
     /// `[…]`; the last part keeps any remaining colons (a bare IPv6 address).
-    public static func fields(_ text: String, maximum: Int) -> [String] {
+    package static func fields(_ text: String, maximum: Int) -> [String] {
         var parts: [String] = []
         var current = ""
         var depth = 0
@@ -83,7 +83,7 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `host:port` with IPv6 in brackets, as curl and c-ares read it.
-    public var description: String {
+    package var description: String {
         let shown = IPAddress.bracketedIfIPv6(host)
         return port.map { "\(shown):\($0)" } ?? shown
     }

@@ -2,11 +2,11 @@
 /// labels; at most 253 characters). A hostname from the network may be an attack: no spaces,
 /// control or shell characters survive this check.
 public enum Hostname {
-    public static let maximumLength = 253
-    public static let maximumLabelLength = 63
+    package static let maximumLength = 253
+    package static let maximumLabelLength = 63
 
     /// nil when `name` is a valid hostname, otherwise what is wrong with it.
-    public static func problem(_ name: String) -> String? {
+    package static func problem(_ name: String) -> String? {
         // Every candidate's every hostname is checked on every lookup: one pass over the bytes
         // decides the common case; only a bad name pays for the message.
         if let valid = name.utf8.withContiguousStorageIfAvailable(isValidName), valid { return nil }
@@ -55,17 +55,18 @@ public enum Hostname {
         return nil
     }
 
+    /// True when `name` is a usable hostname (`problem(_:)` is nil).
     public static func isValid(_ name: String) -> Bool { problem(name) == nil }
 
     /// The form names are compared in: one trailing dot dropped, lowercase.
-    public static func normalized(_ name: String) -> String {
+    package static func normalized(_ name: String) -> String {
         (name.hasSuffix(".") ? String(name.dropLast()) : name).lowercased()
     }
 
     /// The rule for a mail server's host, wherever the server came from (a source's answer, the
     /// cache, an export): an IP literal as inet_pton reads it, or a hostname that no resolver
     /// would read as a number (`127.1`, `0x7f.1`: shown as a name, dialled as an address).
-    public static func serverHostProblem(_ host: String) -> String? {
+    package static func serverHostProblem(_ host: String) -> String? {
         if IPAddress.isLiteral(host) { return nil }
         if let problem = problem(host) { return problem }
         if IPAddress.looksNumeric(host) { return "'\(host.prefix(60))' is a numeric address in a form inet_pton does not read" }

@@ -7,7 +7,7 @@ import Glibc
 /// them; this accepts what inet_pton accepts, judged on the exact bytes: inet_pton reads a C
 /// string and stops at the first NUL, so "192.0.2.1\0\nrest" would pass it whole. Only the
 /// characters a literal can contain are allowed before it runs.
-public enum IPAddress {
+package enum IPAddress {
     /// Digits, hex letters, '.', ':' and at most 45 bytes (the longest IPv6 text form).
     static func hasLiteralBytes(_ text: String) -> Bool {
         let bytes = text.utf8
@@ -18,33 +18,33 @@ public enum IPAddress {
         }
     }
 
-    public static func isIPv4(_ text: String) -> Bool {
+    package static func isIPv4(_ text: String) -> Bool {
         guard hasLiteralBytes(text) else { return false }
         var address = in_addr()
         return inet_pton(AF_INET, text, &address) == 1
     }
 
-    public static func isIPv6(_ text: String) -> Bool {
+    package static func isIPv6(_ text: String) -> Bool {
         guard hasLiteralBytes(text) else { return false }
         var address = in6_addr()
         return inet_pton(AF_INET6, text, &address) == 1
     }
 
-    public static func isLiteral(_ text: String) -> Bool { isIPv4(text) || isIPv6(text) }
+    package static func isLiteral(_ text: String) -> Bool { isIPv4(text) || isIPv6(text) }
 
     /// `[::1]` → `::1`; anything else unchanged.
-    public static func unbracketed(_ text: String) -> String {
+    package static func unbracketed(_ text: String) -> String {
         text.hasPrefix("[") && text.hasSuffix("]") ? String(text.dropFirst().dropLast()) : text
     }
 
     /// The form that goes into `host:port` text (curl's lists, c-ares, messages): IPv6 in brackets.
-    public static func bracketedIfIPv6(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+    package static func bracketedIfIPv6(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
 
     /// True for names a resolver or libc would read as an IPv4 number although inet_pton does
     /// not: `127.1`, `0x7f.0.0.1`, `2130706433`, and any name whose last label is all digits
     /// (no top-level domain is). Such a name passes the hostname rules, but what is shown is not
     /// what is dialled, so no server or HTTP host may be one.
-    public static func looksNumeric(_ name: String) -> Bool {
+    package static func looksNumeric(_ name: String) -> Bool {
         // Runs for every server of every answer: one pass over the bytes, no allocation unless
         // the name could be a number at all.
         var bytes = Substring(name).utf8

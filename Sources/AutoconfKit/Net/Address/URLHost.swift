@@ -14,26 +14,27 @@ import CCurl
 /// to decide anything.
 public enum URLHost {
     /// What a request to a URL connects to.
-    public struct Target: Sendable, Hashable {
+    package struct Target: Sendable, Hashable {
         /// Lowercase.
-        public var scheme: String
+        package var scheme: String
         /// Lowercase A-labels, IPv6 without brackets.
-        public var host: String
+        package var host: String
         /// The URL's port, else the scheme's default.
-        public var port: Int
+        package var port: Int
         /// True when the URL carries a user name or password.
-        public var hasCredentials: Bool
+        package var hasCredentials: Bool
     }
 
+    /// The host curl would connect to for `url` (A-labels, IPv6 without brackets), or nil when it is not a usable URL.
     public static func of(_ url: String) -> String? { parse(url)?.host }
 
-    public static func parse(_ url: String) -> Target? {
+    package static func parse(_ url: String) -> Target? {
         withHandle(url) { curl, handle in target(curl, handle) }
     }
 
     /// A redirect's `Location` resolved against the URL that sent it (RFC 3986 reference
     /// resolution, by curl) and the target it names.
-    public static func resolve(_ reference: String, against base: String) -> (url: String, target: Target)? {
+    package static func resolve(_ reference: String, against base: String) -> (url: String, target: Target)? {
         withHandle(base) { curl, handle in
             guard curl.urlSet(handle, CURLUPART_URL, reference, 0) == CURLUE_OK,
                   let url = part(curl, handle, CURLUPART_URL), let target = target(curl, handle) else { return nil }
@@ -43,7 +44,7 @@ public enum URLHost {
 
     /// The host for messages and the text report: curl's, else (libcurl not installed, so no
     /// request is made either) the text between `://` and the next `/`, `:` or `?`.
-    public static func reportHost(_ url: String) -> String? {
+    package static func reportHost(_ url: String) -> String? {
         if let host = of(url) { return host }
         guard let start = url.firstRange(of: "://")?.upperBound else { return nil }
         let host = url[start...].prefix { $0 != "/" && $0 != ":" && $0 != "?" }
@@ -51,7 +52,7 @@ public enum URLHost {
     }
 
     /// `reportHost`, else the URL itself.
-    public static func display(_ url: String) -> String { reportHost(url) ?? url }
+    package static func display(_ url: String) -> String { reportHost(url) ?? url }
 
     private static func withHandle<T>(_ url: String, _ body: (CurlLibrary, OpaquePointer) -> T?) -> T? {
         guard let curl = try? CurlLibrary.load(), let handle = curl.urlNew() else { return nil }

@@ -9,20 +9,20 @@ import CCares
 /// bit travels unprotected, so any resolver on the path (a hostile Wi-Fi's) can forge it. By
 /// default nothing from c-ares is authenticated (`--trust-resolver-ad` opts in for a validating
 /// resolver on loopback). Records are parsed by c-ares' own parsers.
-public final class CaresResolver: DNSResolving, @unchecked Sendable {
+package final class CaresResolver: DNSResolving, @unchecked Sendable {
     /// Per-query limit when the lookup deadline is further away.
-    public let queryTimeout: Duration
+    package let queryTimeout: Duration
     private let loop: CaresEventLoop?
     private let setupError: DNSError?
     /// Whether the resolver's AD bit is believed (off by default, see above).
-    public let trustsAD: Bool
+    package let trustsAD: Bool
 
     /// - Parameters:
     ///   - servers: `HOST[:PORT]` entries (IP addresses; IPv6 in brackets when a port is given);
     ///     empty uses the system's resolvers.
     ///   - attemptTimeout: c-ares' timeout for one try on one server (doubled on each round).
     ///   - tries: c-ares' tries per server.
-    public init(servers: [String] = [], queryTimeout: Duration = .seconds(5), attemptTimeout: Duration = .milliseconds(1500), tries: Int = 3, trustsAD: Bool = false) {
+    package init(servers: [String] = [], queryTimeout: Duration = .seconds(5), attemptTimeout: Duration = .milliseconds(1500), tries: Int = 3, trustsAD: Bool = false) {
         self.queryTimeout = queryTimeout
         self.trustsAD = trustsAD
         do throws(DNSError) {
@@ -42,23 +42,23 @@ public final class CaresResolver: DNSResolving, @unchecked Sendable {
 
     deinit { loop?.shutdown() }
 
-    public func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> {
+    package func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> {
         let response = try await query(name, type: ns_t_mx)
         return DNSAnswer(records: try CaresParsers.mx(response.bytes, name: name), authenticated: response.authenticated)
     }
 
-    public func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]> {
+    package func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]> {
         let response = try await query(name, type: ns_t_srv)
         return DNSAnswer(records: try CaresParsers.srv(response.bytes, name: name), authenticated: response.authenticated)
     }
 
-    public func txt(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
+    package func txt(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
         let response = try await query(name, type: ns_t_txt)
         return DNSAnswer(records: try CaresParsers.txt(response.bytes, name: name), authenticated: response.authenticated)
     }
 
     /// A and AAAA at once. Fails only when both fail; an empty family is not an error.
-    public func addresses(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
+    package func addresses(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
         async let v4 = resultOf { () async throws(DNSError) in
             let response = try await self.query(name, type: ns_t_a)
             return DNSAnswer(records: try CaresParsers.ipv4(response.bytes, name: name), authenticated: response.authenticated)
@@ -87,7 +87,7 @@ public final class CaresResolver: DNSResolving, @unchecked Sendable {
 
     /// The canonical name `name` is an alias for (nil when it is no alias), read from the A
     /// query's answer with c-ares' parser, which follows the CNAME chain.
-    public func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> {
+    package func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> {
         let response = try await query(name, type: ns_t_a)
         let alias = try CaresParsers.alias(response.bytes, name: name)
         return DNSAnswer(records: alias, authenticated: response.authenticated)

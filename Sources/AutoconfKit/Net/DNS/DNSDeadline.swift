@@ -6,8 +6,8 @@
 /// ```swift
 /// let answer = try await DNSDeadline.$current.withValue(context.deadline) { try await dns.mx(domain) }
 /// ```
-public enum DNSDeadline {
-    @TaskLocal public static var current: ContinuousClock.Instant?
+package enum DNSDeadline {
+    @TaskLocal package static var current: ContinuousClock.Instant?
 
     /// When a query started now with `timeout` must end: the timeout, clipped to `current`.
     static func clipped(_ timeout: Duration) -> ContinuousClock.Instant {

@@ -7,20 +7,22 @@ import Foundation
 /// One `--dns-server HOST[:PORT]`: an IPv4 or IPv6 address (c-ares talks to addresses, not
 /// names), with an optional port, default 53. IPv6 with a port is written `[::1]:5353`.
 public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public var isIPv6: Bool
+    package var host: String
+    package var port: Int
+    package var isIPv6: Bool
 
-    public init(host: String, port: Int = 53, isIPv6: Bool) {
+    package init(host: String, port: Int = 53, isIPv6: Bool) {
         self.host = host
         self.port = port
         self.isIPv6 = isIPv6
     }
 
+    /// Why a `--dns-server` value cannot be used (`message` is the one line shown).
     public struct ParseError: Error, Sendable, Equatable {
-        public var message: String
+        package var message: String
     }
 
+    /// Parses `ADDRESS[:PORT]` (IPv6 in brackets with a port): IP addresses only, so the resolver needs no resolver.
     public static func parse(_ text: String) -> Result<DNSServerAddress, ParseError> {
         let input = text.trimmingWhitespace()
         func fail(_ why: String) -> Result<DNSServerAddress, ParseError> {
@@ -39,10 +41,11 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// 127.0.0.0/8 or ::1: a resolver on this machine, the only one whose AD bit can be
     /// believed (`--trust-resolver-ad`); the path to any other crosses the network unprotected.
-    public var isLoopback: Bool { isIPv6 ? host == "::1" || host == "0:0:0:0:0:0:0:1" : host.hasPrefix("127.") }
+    package var isLoopback: Bool { isIPv6 ? host == "::1" || host == "0:0:0:0:0:0:0:1" : host.hasPrefix("127.") }
 
     /// The form `ares_set_servers_ports_csv` takes.
     var caresForm: String { HostPort(host: host, port: port).description }
 
+    /// The address as c-ares takes it (`[v6]:port` or `v4:port`).
     public var description: String { caresForm }
 }

@@ -5,16 +5,16 @@
 /// cannot resolve a host, this asks c-ares once for its addresses: NXDOMAIN or NODATA confirms the
 /// absence; a timeout or an unreachable or failing resolver turns the error into a network failure.
 /// Successful requests cost nothing.
-public struct ResolveFailureCheck: HTTPFetching {
-    public let inner: any HTTPFetching
-    public let resolver: any DNSResolving
+package struct ResolveFailureCheck: HTTPFetching {
+    package let inner: any HTTPFetching
+    package let resolver: any DNSResolving
 
-    public init(inner: any HTTPFetching, resolver: any DNSResolving) {
+    package init(inner: any HTTPFetching, resolver: any DNSResolving) {
         self.inner = inner
         self.resolver = resolver
     }
 
-    public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    package func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         do {
             return try await inner.fetch(request)
         } catch {

@@ -16,6 +16,7 @@ public enum DNSTrustAnchor: Sendable, Hashable, CustomStringConvertible {
     /// No anchor: nothing validates, every answer is insecure (`--trust-anchor none`).
     case none
 
+    /// Where Debian's dns-root-data package keeps the root zone's trust anchor.
     public static let rootKeyPath = "/usr/share/dns/root.key"
 
     /// The file libunbound reads (nil for `.none`).
@@ -27,6 +28,7 @@ public enum DNSTrustAnchor: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `root`, `none` or the file, for traces and the cache fingerprint.
     public var description: String {
         switch self {
         case .root: "root (\(Self.rootKeyPath))"
@@ -89,9 +91,9 @@ public enum DNSTrustAnchor: Sendable, Hashable, CustomStringConvertible {
 ///
 /// Built on the first record query (libunbound is dlopened then), so a lookup that asks no DNS
 /// record never loads it.
-public final class UnboundResolver: DNSResolving, @unchecked Sendable {
-    public let queryTimeout: Duration
-    public let trustAnchor: DNSTrustAnchor
+package final class UnboundResolver: DNSResolving, @unchecked Sendable {
+    package let queryTimeout: Duration
+    package let trustAnchor: DNSTrustAnchor
     private let loop: UnboundEventLoop?
     private let setupError: DNSError?
     private let addressResolver: any DNSResolving
@@ -99,7 +101,7 @@ public final class UnboundResolver: DNSResolving, @unchecked Sendable {
     /// - Parameters:
     ///   - servers: `HOST[:PORT]` forwarders (IP addresses); empty uses /etc/resolv.conf's.
     ///   - addresses: answers A/AAAA queries.
-    public init(servers: [String] = [], trustAnchor: DNSTrustAnchor = .root, addresses: any DNSResolving, queryTimeout: Duration = .seconds(5)) {
+    package init(servers: [String] = [], trustAnchor: DNSTrustAnchor = .root, addresses: any DNSResolving, queryTimeout: Duration = .seconds(5)) {
         self.queryTimeout = queryTimeout
         self.trustAnchor = trustAnchor
         self.addressResolver = addresses
@@ -121,26 +123,26 @@ public final class UnboundResolver: DNSResolving, @unchecked Sendable {
 
     deinit { loop?.shutdown() }
 
-    public func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> {
+    package func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> {
         let answer = try await query(name, type: 15)
         return DNSAnswer(records: try CaresParsers.mx(answer.packet, name: name), validation: answer.validation)
     }
 
-    public func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]> {
+    package func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]> {
         let answer = try await query(name, type: 33)
         return DNSAnswer(records: try CaresParsers.srv(answer.packet, name: name), validation: answer.validation)
     }
 
-    public func txt(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
+    package func txt(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
         let answer = try await query(name, type: 16)
         return DNSAnswer(records: try CaresParsers.txt(answer.packet, name: name), validation: answer.validation)
     }
 
-    public func addresses(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
+    package func addresses(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
         try await addressResolver.addresses(name)
     }
 
-    public func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> {
+    package func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> {
         let answer = try await query(name, type: 1)
         return DNSAnswer(records: try CaresParsers.alias(answer.packet, name: name), validation: answer.validation)
     }

@@ -12,12 +12,12 @@ import Foundation
 /// Every client owns one curl multi handle and its thread, so a lookup's requests run
 /// concurrently; the thread ends when the client goes away. Cancelling the calling task removes
 /// the transfer from curl at once.
-public final class CurlHTTPClient: HTTPFetching, Sendable {
-    public let configuration: HTTPClientConfiguration
+package final class CurlHTTPClient: HTTPFetching, Sendable {
+    package let configuration: HTTPClientConfiguration
     private let loop: CurlMultiLoop
     private let trustStore: TrustStore
 
-    public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws(HTTPError) {
+    package init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) throws(HTTPError) {
         OpenSSLRuntime.prepare()  // before libcurl initializes OpenSSL (see OpenSSLRuntime)
         // The options were checked where they were parsed; the CA file is read by TrustStore.
         if let problem = configuration.overridesProblem { throw .protocolError(problem) }
@@ -28,7 +28,7 @@ public final class CurlHTTPClient: HTTPFetching, Sendable {
 
     deinit { loop.stop() }
 
-    public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    package func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         if Task.isCancelled { throw .cancelled }
         guard request.timeout > .zero else { throw .timeout("\(URLHost.display(request.url)): no time left") }
         let transfer = try CurlTransfer(request: request, configuration: configuration, trustStore: trustStore, curl: loop.curl)

@@ -3,18 +3,18 @@
 /// (libcurl on Debian resolves through the system otherwise). Used only when DNS servers are
 /// given; with the system resolvers curl's own lookup is equivalent. Hosts pinned with
 /// `--resolve` or `--connect-to` are not looked up: as in curl, the pin wins over any DNS.
-public struct DNSResolvingHTTPClient: HTTPFetching {
-    public let inner: any HTTPFetching
-    public let resolver: any DNSResolving
-    public let overrides: ConnectOverrides
+package struct DNSResolvingHTTPClient: HTTPFetching {
+    package let inner: any HTTPFetching
+    package let resolver: any DNSResolving
+    package let overrides: ConnectOverrides
 
-    public init(inner: any HTTPFetching, resolver: any DNSResolving, overrides: ConnectOverrides = ConnectOverrides()) {
+    package init(inner: any HTTPFetching, resolver: any DNSResolving, overrides: ConnectOverrides = ConnectOverrides()) {
         self.inner = inner
         self.resolver = resolver
         self.overrides = overrides
     }
 
-    public func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    package func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         await CurlLibrary.ready()  // URLHost parses with libcurl: loaded off the pool first
         guard request.addresses == nil, let target = URLHost.parse(request.url), Hostname.isValid(target.host),
               !IPAddress.isLiteral(target.host), !IPAddress.looksNumeric(target.host),

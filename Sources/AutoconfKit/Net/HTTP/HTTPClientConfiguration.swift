@@ -8,21 +8,21 @@ import Foundation
 /// `--resolve` and `--connect-to`, which are also how the test suite reaches its local server) and
 /// the connect timeout. The mappings are parsed when the configuration is made; `problem()` says
 /// before any request what is unusable, so a typo is a one-line error, not a failed lookup.
-public struct HTTPClientConfiguration: Sendable, Hashable {
+package struct HTTPClientConfiguration: Sendable, Hashable {
     /// A PEM bundle trusted in addition to the system roots (enterprise CAs, test CAs).
-    public var caFile: String?
+    package var caFile: String?
     /// The parsed `--resolve` / `--connect-to` rules; libcurl receives the lines written from them.
-    public var overrides: ConnectOverrides
+    package var overrides: ConnectOverrides
     /// Why the curl-style lists given to `init(caFile:resolve:connectTo:…)` could not be parsed.
-    public private(set) var overridesProblem: String?
+    package private(set) var overridesProblem: String?
     /// How long a TCP + TLS connection may take (the request timeout still applies on top).
-    public var connectTimeout: Duration
-    public var userAgent: String
+    package var connectTimeout: Duration
+    package var userAgent: String
 
-    public static let defaultUserAgent = "autoconf/\(AutoconfVersion.string)"
+    package static let defaultUserAgent = "autoconf/\(AutoconfVersion.string)"
 
     /// With rules already parsed (`AutoconfOptions` parses them once).
-    public init(
+    package init(
         caFile: String? = nil, overrides: ConnectOverrides, connectTimeout: Duration = .seconds(3),
         userAgent: String = HTTPClientConfiguration.defaultUserAgent
     ) {
@@ -34,7 +34,7 @@ public struct HTTPClientConfiguration: Sendable, Hashable {
 
     /// From curl-style lists (`HOST:PORT:ADDR[,ADDR…]`, `HOST:PORT:CONNECT-HOST:CONNECT-PORT`);
     /// an unusable entry is reported by `problem()` and makes the client refuse to start.
-    public init(
+    package init(
         caFile: String? = nil, resolve: [String] = [], connectTo: [String] = [], connectTimeout: Duration = .seconds(3),
         userAgent: String = HTTPClientConfiguration.defaultUserAgent
     ) {
@@ -46,7 +46,7 @@ public struct HTTPClientConfiguration: Sendable, Hashable {
     }
 
     /// The first problem, as the one line a user sees, or nil when everything is usable.
-    public func problem() -> String? {
+    package func problem() -> String? {
         if let overridesProblem { return overridesProblem }
         if let caFile {
             guard let data = FileManager.default.contents(atPath: caFile) else { return "--ca-file \(caFile): cannot read the file" }

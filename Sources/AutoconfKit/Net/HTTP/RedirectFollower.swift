@@ -4,14 +4,14 @@
 /// domain outside the scope is reported so the plugin can mark its result cross-domain.
 /// Each hop's timeout is clipped to the lookup deadline.
 public struct RedirectFollower: Sendable {
-    public static let defaultMaximumHops = 5
+    package static let defaultMaximumHops = 5
 
-    public var fetcher: any HTTPFetching
-    public var scope: DomainScope
-    public var deadline: ContinuousClock.Instant
-    public var maximumHops: Int
+    package var fetcher: any HTTPFetching
+    package var scope: DomainScope
+    package var deadline: ContinuousClock.Instant
+    package var maximumHops: Int
 
-    public init(fetcher: any HTTPFetching, scope: DomainScope, deadline: ContinuousClock.Instant, maximumHops: Int = RedirectFollower.defaultMaximumHops) {
+    package init(fetcher: any HTTPFetching, scope: DomainScope, deadline: ContinuousClock.Instant, maximumHops: Int = RedirectFollower.defaultMaximumHops) {
         self.fetcher = fetcher
         self.scope = scope
         self.deadline = deadline
@@ -19,7 +19,7 @@ public struct RedirectFollower: Sendable {
     }
 
     /// The final response (which may itself be a 3xx without a Location) and the path to it.
-    public func fetch(_ request: HTTPRequest) async throws(FetchFailure) -> FollowedResponse {
+    package func fetch(_ request: HTTPRequest) async throws(FetchFailure) -> FollowedResponse {
         var current = request
         var path = FollowedResponse.Path()
         var visited: Set<String> = []
@@ -68,18 +68,18 @@ public struct RedirectFollower: Sendable {
 }
 
 /// A response and how it was reached.
-public struct FollowedResponse: Sendable {
-    public struct Path: Sendable, Hashable {
+package struct FollowedResponse: Sendable {
+    package struct Path: Sendable, Hashable {
         /// The URLs that answered with a redirect, in order (the first is the request's URL).
-        public var hops: [String] = []
+        package var hops: [String] = []
         /// Registrable domains of every host contacted, in order of first contact.
-        public var registrableDomains: [String] = []
+        package var registrableDomains: [String] = []
         /// Registrable domains outside the scope that were contacted.
-        public var foreignDomains: [String] = []
+        package var foreignDomains: [String] = []
         /// True when every hop was https.
-        public var allHTTPS = true
+        package var allHTTPS = true
         /// True when every response came over TLS with a verified certificate.
-        public var tlsVerified = true
+        package var tlsVerified = true
 
         init() {}
 
@@ -91,22 +91,30 @@ public struct FollowedResponse: Sendable {
         }
     }
 
-    public var response: HTTPResponse
-    public var path: Path
+    package var response: HTTPResponse
+    package var path: Path
 
-    public var crossedDomains: Bool { !path.foreignDomains.isEmpty }
+    package var crossedDomains: Bool { !path.foreignDomains.isEmpty }
 }
 
 /// Why a source could not be fetched, as one line, with the plugin failure kind it maps to.
 public enum FetchFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A hop got no response (the URL asked).
     case http(HTTPError, url: String)
+    /// A URL cannot be used.
     case invalidURL(String)
+    /// A hop's host is refused (an IP literal, a public suffix…), and why.
     case refusedHost(String, String)
+    /// A redirect without a usable `Location`.
     case invalidRedirect(from: String, location: String)
+    /// A redirect from HTTPS to plain HTTP, refused.
     case downgrade(from: String, to: String)
+    /// A redirect back to a URL already visited.
     case redirectLoop(String)
+    /// More hops than allowed (the limit).
     case tooManyRedirects(Int)
 
+    /// One line for the user.
     public var description: String {
         switch self {
         case .http(let error, let url): "\(url): \(error)"
@@ -119,7 +127,7 @@ public enum FetchFailure: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var kind: PluginFailure.Kind {
+    package var kind: PluginFailure.Kind {
         switch self {
         case .http(.timeout, _): .timeout
         case .http(.tooLarge, _): .invalidData
@@ -130,10 +138,10 @@ public enum FetchFailure: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// True for failures that mean "this source does not exist" rather than "it is broken":
     /// the name does not resolve.
-    public var meansAbsent: Bool {
+    package var meansAbsent: Bool {
         if case .http(.resolve, _) = self { return true }
         return false
     }
 
-    public var pluginFailure: PluginFailure { PluginFailure(kind, description) }
+    package var pluginFailure: PluginFailure { PluginFailure(kind, description) }
 }

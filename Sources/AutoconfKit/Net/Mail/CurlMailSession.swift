@@ -7,10 +7,10 @@ import Foundation
 import Dispatch
 
 /// The mail protocols the login tester speaks through libcurl.
-public enum MailProtocol: String, Sendable, Hashable, Codable {
+package enum MailProtocol: String, Sendable, Hashable, Codable {
     case imap, pop3, smtp
 
-    public init?(_ type: ServerType) {
+    package init?(_ type: ServerType) {
         switch type {
         case .imap: self = .imap
         case .pop3: self = .pop3

@@ -15,11 +15,11 @@ import Synchronization
 ///
 /// Each probe runs on a thread of its own (sockets and OpenSSL block there, never on Swift's
 /// cooperative threads); cancelling the calling task ends it within 50 ms.
-public final class MailProber: Sendable {
-    public let caFile: String?
-    public let overrides: ConnectOverrides
+package final class MailProber: Sendable {
+    package let caFile: String?
+    package let overrides: ConnectOverrides
 
-    public init(caFile: String? = nil, overrides: ConnectOverrides = ConnectOverrides()) {
+    package init(caFile: String? = nil, overrides: ConnectOverrides = ConnectOverrides()) {
         self.caFile = caFile
         self.overrides = overrides
     }
@@ -28,12 +28,12 @@ public final class MailProber: Sendable {
     /// OpenSSL reads the whole system bundle (SSL_CERT_FILE or its default) in tens of
     /// milliseconds, which would otherwise come after the DNS answer and the TCP handshake instead
     /// of beside them. Cheap to call again; the store is loaded once per CA file per process.
-    public func prepare() {
+    package func prepare() {
         TLSContextCache.shared.preload(caFile: caFile)
     }
 
     /// Probes `target` at `addresses` (already resolved) within `timeout` and the deadline.
-    public func probe(_ target: MailProbeTarget, addresses: [String], timeout: Duration, deadline: ContinuousClock.Instant? = nil) async -> Result<MailProbeResult, MailProbeError> {
+    package func probe(_ target: MailProbeTarget, addresses: [String], timeout: Duration, deadline: ContinuousClock.Instant? = nil) async -> Result<MailProbeResult, MailProbeError> {
         let caFile = self.caFile
         let route = overrides.route(host: target.host, port: target.port)
         let connectTo = route.addresses ?? addresses
@@ -102,8 +102,8 @@ public final class MailProber: Sendable {
     }
 }
 
-public enum MailProberKey: ServiceKey {
-    public typealias Value = MailProber
+package enum MailProberKey: ServiceKey {
+    package typealias Value = MailProber
 }
 
 /// Loading the system trust store takes tens of milliseconds, so a TLS context is made only when

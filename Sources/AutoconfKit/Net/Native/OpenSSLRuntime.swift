@@ -9,7 +9,7 @@ import COpenSSL
 ///
 /// OpenSSL is not linked (see OpenSSLLibrary): `prepare()` is also what loads it, once. libcurl,
 /// dlopened after it, reuses the libssl.so.3 loaded here, so this setup applies to curl too.
-public enum OpenSSLRuntime {
+package enum OpenSSLRuntime {
     private static let prepared: Result<OpenSSLLibrary, OpenSSLLibrary.LoadError> = {
         do throws(OpenSSLLibrary.LoadError) {
             let library = try OpenSSLLibrary(soname: OpenSSLLibrary.soname)
@@ -22,7 +22,7 @@ public enum OpenSSLRuntime {
         }
     }()
 
-    public static func prepare() { _ = prepared }
+    package static func prepare() { _ = prepared }
 
     /// The process's OpenSSL, loaded and initialized on first use; a missing one is a one-line
     /// TLS error.

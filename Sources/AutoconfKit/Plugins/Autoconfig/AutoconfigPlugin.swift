@@ -8,18 +8,19 @@
 ///    results are `confirm (plain-http)`; `--https-only` drops it)
 ///
 /// Earlier URLs rank higher (subrank), so HTTPS beats HTTP even when it answers later.
-public struct AutoconfigPlugin: ProviderPlugin {
-    public let name = "autoconfig"
-    public let summary = "the provider's autoconfig (autoconfig.DOMAIN, DOMAIN/.well-known, then plain HTTP)"
-    public var authority: AuthorityClass? { .domain }
-    public var requestTimeout: Duration
+package struct AutoconfigPlugin: ProviderPlugin {
+    package let name = "autoconfig"
+    package let summary = "the provider's autoconfig (autoconfig.DOMAIN, DOMAIN/.well-known, then plain HTTP)"
+    package var authority: AuthorityClass? { .domain }
+    package var networkUse: NetworkUse { .hostsByName }
+    package var requestTimeout: Duration
 
-    public init(requestTimeout: Duration = .seconds(5)) {
+    package init(requestTimeout: Duration = .seconds(5)) {
         self.requestTimeout = requestTimeout
     }
 
     /// The URLs asked for `email`, in rank order.
-    public static func urls(for email: EmailAddress, httpsOnly: Bool) -> [String] {
+    package static func urls(for email: EmailAddress, httpsOnly: Bool) -> [String] {
         let domain = email.domain
         var urls = [
             providerURL(domain: domain, email: email),
@@ -32,11 +33,11 @@ public struct AutoconfigPlugin: ProviderPlugin {
     /// `https://autoconfig.DOMAIN/mail/config-v1.1.xml?emailaddress=ADDRESS`, the address encoded
     /// (`@` as %40, `+` as %2B) so no address can change the URL; the MX plugin asks it for the
     /// MX domains.
-    public static func providerURL(domain: String, email: EmailAddress) -> String {
+    package static func providerURL(domain: String, email: EmailAddress) -> String {
         "https://autoconfig.\(domain)/mail/config-v1.1.xml?emailaddress=\(URLEncoding.component(email.address))"
     }
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
         let domain = query.email.domain
         if let why = DomainScope.derivedHostRefusal("autoconfig.\(domain)", emailDomain: domain) {

@@ -10,13 +10,14 @@
 ///
 /// Only names at or below the email domain are ever built (never `autodiscover.<tld>`, the 2021
 /// credential leak), and no credentials are sent.
-public struct AutodiscoverPlugin: ProviderPlugin {
-    public let name = "autodiscover"
-    public let summary = "Microsoft Autodiscover (DOMAIN, autodiscover.DOMAIN, HTTP redirect, SRV)"
-    public var authority: AuthorityClass? { .dns }
-    public var requestTimeout: Duration
+package struct AutodiscoverPlugin: ProviderPlugin {
+    package let name = "autodiscover"
+    package let summary = "Microsoft Autodiscover (DOMAIN, autodiscover.DOMAIN, HTTP redirect, SRV)"
+    package var authority: AuthorityClass? { .dns }
+    package var networkUse: NetworkUse { .dnsRecords }
+    package var requestTimeout: Duration
 
-    public init(requestTimeout: Duration = .seconds(5)) {
+    package init(requestTimeout: Duration = .seconds(5)) {
         self.requestTimeout = requestTimeout
     }
 
@@ -27,7 +28,7 @@ public struct AutodiscoverPlugin: ProviderPlugin {
             .map { "https://\($0)/autodiscover/autodiscover.xml" }
     }
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
         let domain = query.email.domain
         if let why = DomainScope.derivedHostRefusal(domain, emailDomain: domain) { return .notFound("not asking: \(why)") }

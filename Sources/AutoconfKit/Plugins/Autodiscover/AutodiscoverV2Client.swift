@@ -13,9 +13,10 @@ import Foundation
 /// Autodiscover host. Unauthenticated, no credentials; the base URL is overridable
 /// (`--office365-url`) for tests and sovereign clouds.
 public struct AutodiscoverV2Client: Sendable {
+    /// Microsoft's Autodiscover v2 endpoint (`--office365-url` replaces it for tests).
     public static let defaultBaseURL = "https://outlook.office365.com"
 
-    public enum ServiceProtocol: String, Sendable, CaseIterable {
+    package enum ServiceProtocol: String, Sendable, CaseIterable {
         case autodiscoverV1 = "AutodiscoverV1"
         case activeSync = "ActiveSync"
         case ews = "EWS"
@@ -23,8 +24,8 @@ public struct AutodiscoverV2Client: Sendable {
 
     /// The JSON answer.
     public struct Answer: Sendable, Hashable, Codable {
-        public var `protocol`: String
-        public var url: String
+        package var `protocol`: String
+        package var url: String
 
         enum CodingKeys: String, CodingKey {
             case `protocol` = "Protocol"
@@ -37,17 +38,18 @@ public struct AutodiscoverV2Client: Sendable {
         var ErrorMessage: String?
     }
 
-    public var fetcher: any HTTPFetching
-    public var baseURL: String
-    public var timeout: Duration
+    package var fetcher: any HTTPFetching
+    package var baseURL: String
+    package var timeout: Duration
 
+    /// A client fetching with `fetcher` from `baseURL` (a trailing slash is dropped), each request bounded by `timeout`.
     public init(fetcher: any HTTPFetching, baseURL: String = AutodiscoverV2Client.defaultBaseURL, timeout: Duration = .seconds(5)) {
         self.fetcher = fetcher
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
     }
 
-    public func url(for email: EmailAddress, protocol service: ServiceProtocol) -> String {
+    package func url(for email: EmailAddress, protocol service: ServiceProtocol) -> String {
         "\(baseURL)/autodiscover/autodiscover.json/v1.0/\(URLEncoding.component(email.address))?Protocol=\(service.rawValue)"
     }
 
@@ -60,7 +62,7 @@ public struct AutodiscoverV2Client: Sendable {
 
     /// The service's answer for one protocol. Throws a one-line failure (HTTP status, the
     /// service's own error message, or an unreadable body).
-    public func lookup(_ email: EmailAddress, protocol service: ServiceProtocol = .autodiscoverV1, deadline: ContinuousClock.Instant? = nil) async throws(PluginFailure) -> Answer {
+    package func lookup(_ email: EmailAddress, protocol service: ServiceProtocol = .autodiscoverV1, deadline: ContinuousClock.Instant? = nil) async throws(PluginFailure) -> Answer {
         let url = url(for: email, protocol: service)
         await CurlLibrary.ready()  // URLHost parses with libcurl: loaded off the pool first
         guard let host = URLHost.of(baseURL) else { throw PluginFailure(.configuration, "invalid Office 365 URL \(baseURL)") }
@@ -103,7 +105,7 @@ public struct AutodiscoverV2Client: Sendable {
 
     /// true: Microsoft 365 serves this address; false: the domain is answered elsewhere; nil: the
     /// service could not be asked or gave no usable answer.
-    public func isMicrosoft365Tenant(_ email: EmailAddress, deadline: ContinuousClock.Instant? = nil) async -> Bool? {
+    package func isMicrosoft365Tenant(_ email: EmailAddress, deadline: ContinuousClock.Instant? = nil) async -> Bool? {
         guard let answer = try? await lookup(email, protocol: .autodiscoverV1, deadline: deadline) else { return nil }
         return isMicrosoftAnswer(answer)
     }

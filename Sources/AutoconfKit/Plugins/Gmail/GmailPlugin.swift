@@ -1,13 +1,14 @@
 /// Gmail and Google Workspace: gmail.com and googlemail.com by name, any other domain whose
 /// best-preference MX is one of Google's inbound servers (a Workspace domain).
-public struct GmailPlugin: ProviderPlugin {
-    public let name = "gmail"
-    public let summary = "Gmail, and Google Workspace domains found by their MX records"
-    public var authority: AuthorityClass? { .dns }
+package struct GmailPlugin: ProviderPlugin {
+    package let name = "gmail"
+    package let summary = "Gmail, and Google Workspace domains found by their MX records"
+    package var authority: AuthorityClass? { .dns }
+    package var networkUse: NetworkUse { .dnsRecords }
 
-    public init() {}
+    package init() {}
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         if GoogleMail.consumerDomains.contains(domain) {
             return .found([HosterDetection.ownDomain(context, domain: domain, provider: "Google",

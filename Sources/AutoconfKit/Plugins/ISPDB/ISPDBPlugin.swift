@@ -2,26 +2,27 @@
 /// default base `https://autoconfig.thunderbird.net/v1.1/`. The database is curated, so its
 /// answers are trusted when fetched over HTTPS from the database's own domain; a redirect
 /// elsewhere makes them cross-domain, a plain-HTTP base makes them `confirm (plain-http)`.
-public struct ISPDBPlugin: ProviderPlugin {
-    public static let defaultBaseURL = "https://autoconfig.thunderbird.net/v1.1/"
+@usableFromInline package struct ISPDBPlugin: ProviderPlugin {
+    @usableFromInline package static let defaultBaseURL = "https://autoconfig.thunderbird.net/v1.1/"
 
-    public let name = "ispdb"
-    public let summary: String
-    public var authority: AuthorityClass? { .ispdb }
-    public var baseURL: String
-    public var requestTimeout: Duration
+    @usableFromInline package let name = "ispdb"
+    @usableFromInline package let summary: String
+    @usableFromInline package var authority: AuthorityClass? { .ispdb }
+    @usableFromInline package var networkUse: NetworkUse { .hostsByName }
+    package var baseURL: String
+    package var requestTimeout: Duration
 
-    public init(baseURL: String = ISPDBPlugin.defaultBaseURL, requestTimeout: Duration = .seconds(5)) {
+    package init(baseURL: String = ISPDBPlugin.defaultBaseURL, requestTimeout: Duration = .seconds(5)) {
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         self.requestTimeout = requestTimeout
         summary = "the ISPDB central database (\(self.baseURL))"
     }
 
-    public var bestPossibleTrust: Trust.Level { baseURL.lowercased().hasPrefix("https://") ? .trusted : .confirm }
+    @usableFromInline package var bestPossibleTrust: Trust.Level { baseURL.lowercased().hasPrefix("https://") ? .trusted : .confirm }
 
-    public func url(for domain: String) -> String { baseURL + domain }
+    package func url(for domain: String) -> String { baseURL + domain }
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    @usableFromInline package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
         let https = baseURL.lowercased().hasPrefix("https://")
         if query.httpsOnly && !https { return .notFound("--https-only: the ISPDB base \(baseURL) is plain HTTP") }

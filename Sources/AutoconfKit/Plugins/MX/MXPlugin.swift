@@ -14,23 +14,24 @@
 /// domain are skipped. An MX pointing at Google or Microsoft 365 answers with their settings
 /// directly (`HosterDetection`; works without an HTTP client). Results are `confirm` (unsigned
 /// DNS) unless the MX answer was DNSSEC-authenticated.
-public struct MXPlugin: ProviderPlugin {
-    public let name = "mx"
-    public let summary = "the mail hoster named by the domain's MX records (autoconfig and ISPDB of the MX domain)"
-    public var authority: AuthorityClass? { .dns }
+package struct MXPlugin: ProviderPlugin {
+    package let name = "mx"
+    package let summary = "the mail hoster named by the domain's MX records (autoconfig and ISPDB of the MX domain)"
+    package var authority: AuthorityClass? { .dns }
+    package var networkUse: NetworkUse { .dnsRecords }
     /// Asks the ISPDB for the MX domains (the base URL of `--ispdb-url`).
-    public let ispdb: ISPDBPlugin
+    package let ispdb: ISPDBPlugin
     /// Per-request limit; the lookup deadline applies on top.
-    public var requestTimeout: Duration
+    package var requestTimeout: Duration
 
-    public var ispdbBaseURL: String { ispdb.baseURL }
+    package var ispdbBaseURL: String { ispdb.baseURL }
 
-    public init(ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL, requestTimeout: Duration = .seconds(5)) {
+    package init(ispdbBaseURL: String = ISPDBPlugin.defaultBaseURL, requestTimeout: Duration = .seconds(5)) {
         ispdb = ISPDBPlugin(baseURL: ispdbBaseURL, requestTimeout: requestTimeout)
         self.requestTimeout = requestTimeout
     }
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         let mx: BestMX
         switch try await BestMX.lookup(domain, context: context) {

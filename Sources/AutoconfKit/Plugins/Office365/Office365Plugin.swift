@@ -2,20 +2,21 @@
 /// best-preference MX (`*.mail.protection.outlook.com`) or by an Autodiscover v2 answer for the
 /// address (`tenantCheck`). Autodiscover v2 sends the address to Microsoft, so it is asked only
 /// when the domain's own DNS points at Microsoft (see `MicrosoftHints`), never for every domain.
-public struct Office365Plugin: ProviderPlugin {
+package struct Office365Plugin: ProviderPlugin {
     /// true: Microsoft 365 serves this address; false: it does not; nil: could not tell.
-    public typealias TenantCheck = @Sendable (EmailAddress, PluginContext) async -> Bool?
+    package typealias TenantCheck = @Sendable (EmailAddress, PluginContext) async -> Bool?
 
-    public let name = "office365"
-    public let summary = "Outlook.com, and Microsoft 365 domains found by MX records or Autodiscover v2"
-    public var authority: AuthorityClass? { .dns }
-    public var tenantCheck: TenantCheck?
+    package let name = "office365"
+    package let summary = "Outlook.com, and Microsoft 365 domains found by MX records or Autodiscover v2"
+    package var authority: AuthorityClass? { .dns }
+    package var networkUse: NetworkUse { .hostsByName }
+    package var tenantCheck: TenantCheck?
 
-    public init(tenantCheck: TenantCheck? = nil) {
+    package init(tenantCheck: TenantCheck? = nil) {
         self.tenantCheck = tenantCheck
     }
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         if MicrosoftMail.consumerDomains.contains(domain) {
             return .found([HosterDetection.ownDomain(context, domain: domain, provider: "Microsoft",

@@ -7,15 +7,16 @@
 /// Trust: always `confirm` with `guessed` (nobody published these settings), plus
 /// `invalid-certificate` when a chosen server's certificate failed, `unencrypted` for plain. An SMTP
 /// server on port 25 that offers no AUTH is an MX relay, not a submission server, and is dropped.
-public struct ProbePlugin: ProviderPlugin {
-    public let name = "probe"
-    public let summary = "last resort: try imap./mail./pop./smtp. hostnames and ask the servers (TLS validated)"
-    public var authority: AuthorityClass? { .guessed }
-    public var bestPossibleTrust: Trust.Level { .confirm }
-    public var probeTimeout: Duration
-    public var stagger: Duration
+package struct ProbePlugin: ProviderPlugin {
+    package let name = "probe"
+    package let summary = "last resort: try imap./mail./pop./smtp. hostnames and ask the servers (TLS validated)"
+    package var authority: AuthorityClass? { .guessed }
+    package var networkUse: NetworkUse { .hostsByName }
+    package var bestPossibleTrust: Trust.Level { .confirm }
+    package var probeTimeout: Duration
+    package var stagger: Duration
 
-    public init(probeTimeout: Duration = .seconds(3), stagger: Duration = .milliseconds(10)) {
+    package init(probeTimeout: Duration = .seconds(3), stagger: Duration = .milliseconds(10)) {
         self.probeTimeout = probeTimeout
         self.stagger = stagger
     }
@@ -26,7 +27,7 @@ public struct ProbePlugin: ProviderPlugin {
         var key: [Int]
     }
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         let prober = context.services[MailProberKey.self] ?? MailProber()
         let plan = ProbePlan(domain: domain)

@@ -8,21 +8,21 @@ import Synchronization
 /// The provider files compiled into the binary from `Providers/` (see Plugins/EmbedProviders).
 /// A lookup parses only the file its domain names, via the domain index built at compile time;
 /// the full catalog (for listing) is parsed on first use.
-public enum BundledProviders {
-    public static var files: [(name: String, contents: String)] { BundledProviderData.files }
+package enum BundledProviders {
+    package static var files: [(name: String, contents: String)] { BundledProviderData.files }
 
     /// Every bundled file, parsed.
-    public static let catalog: ProviderCatalog = {
+    package static let catalog: ProviderCatalog = {
         var catalog = ProviderCatalog()
         for file in BundledProviderData.files { catalog.add(file.contents, source: "bundled:\(file.name)") }
         return catalog
     }()
 
     /// Per-domain access that parses one file at a time.
-    public static let index = BundledProviderIndex()
+    package static let index = BundledProviderIndex()
 }
 
-public final class BundledProviderIndex: ProviderDefinitions, Sendable {
+package final class BundledProviderIndex: ProviderDefinitions, Sendable {
     private let exact: [String: Int]
     private let wildcards: [String: Int]
     private let parsed = Mutex<[Int: ProviderCatalog.Entry?]>([:])
@@ -41,7 +41,7 @@ public final class BundledProviderIndex: ProviderDefinitions, Sendable {
         self.wildcards = wildcards
     }
 
-    public func entry(for domain: String) -> ProviderCatalog.Entry? {
+    package func entry(for domain: String) -> ProviderCatalog.Entry? {
         guard let file = ProviderCatalog.match(domain, exact: exact, wildcards: wildcards) else { return nil }
         return parsed.withLock { parsed in
             if let cached = parsed[file] { return cached }

@@ -8,29 +8,29 @@ import Foundation
 /// wildcard `*.example.com` (which matches subdomains of example.com, never example.com itself
 /// and never `example.com.attacker.tld`); there are no regular expressions anywhere.
 /// Anything that maps a domain to a provider definition.
-public protocol ProviderDefinitions: Sendable {
+package protocol ProviderDefinitions: Sendable {
     func entry(for domain: String) -> ProviderCatalog.Entry?
 }
 
-public struct ProviderCatalog: ProviderDefinitions {
-    public struct Entry: Sendable {
-        public var configuration: EmailConfiguration
+package struct ProviderCatalog: ProviderDefinitions {
+    package struct Entry: Sendable {
+        package var configuration: EmailConfiguration
         /// File path, or `bundled:NAME.xml`.
-        public var source: String
-        public var warnings: [String]
+        package var source: String
+        package var warnings: [String]
     }
 
-    public private(set) var entries: [Entry] = []
+    package private(set) var entries: [Entry] = []
     /// Problems with files that could not be used at all (shown by `-v` and `providers list`).
-    public private(set) var errors: [String] = []
+    package private(set) var errors: [String] = []
     private var exact: [String: Int] = [:]
     private var wildcards: [String: Int] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Adds a document; later additions do not override earlier ones for the same domain, so add
     /// the winning source first.
-    public mutating func add(_ text: String, source: String) {
+    package mutating func add(_ text: String, source: String) {
         do {
             let document = try ConfigXMLReader().read(text, source: source)
             add(Entry(configuration: document.configuration, source: source, warnings: document.warnings))
@@ -41,13 +41,13 @@ public struct ProviderCatalog: ProviderDefinitions {
 
     /// `*.X` where X is itself a public suffix (`*.com`, `*.co.uk`, `*.*`): X must have a
     /// registrable domain of its own, or the wildcard claims a whole registry.
-    public static func isUnsafeWildcard(_ domain: String) -> Bool {
+    package static func isUnsafeWildcard(_ domain: String) -> Bool {
         guard domain.hasPrefix("*.") else { return false }
         let base = String(domain.dropFirst(2))
         return base.isEmpty || base.contains("*") || PublicSuffix.isPublicSuffix(base)
     }
 
-    public mutating func add(_ entry: Entry) {
+    package mutating func add(_ entry: Entry) {
         let index = entries.count
         entries.append(entry)
         for domain in entry.configuration.domains where !Self.isUnsafeWildcard(domain) {
@@ -61,7 +61,7 @@ public struct ProviderCatalog: ProviderDefinitions {
     }
 
     /// Adds every `*.xml` file of a directory (sorted by name); a missing directory adds nothing.
-    public mutating func addDirectory(_ directory: String) {
+    package mutating func addDirectory(_ directory: String) {
         let url = URL(fileURLWithPath: directory)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names.sorted() where name.hasSuffix(".xml") {
@@ -79,7 +79,7 @@ public struct ProviderCatalog: ProviderDefinitions {
     }
 
     /// The entry for a lowercase A-label domain: exact first, then the nearest wildcard parent.
-    public func entry(for domain: String) -> Entry? {
+    package func entry(for domain: String) -> Entry? {
         Self.match(domain, exact: exact, wildcards: wildcards).map { entries[$0] }
     }
 
@@ -94,13 +94,13 @@ public struct ProviderCatalog: ProviderDefinitions {
         return nil
     }
 
-    public var domainCount: Int { exact.count + wildcards.count }
+    package var domainCount: Int { exact.count + wildcards.count }
 }
 
 /// Where users put their own provider files: `$XDG_CONFIG_HOME/autoconf/providers/`
 /// (default `~/.config/autoconf/providers/`).
-public enum UserProviderDirectory {
-    public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+package enum UserProviderDirectory {
+    package static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
             return config + "/autoconf/providers"
         }

@@ -7,35 +7,35 @@ import Synchronization
 
 /// Answers from a catalog of provider definition files: the user's own (`user-files`, ranked
 /// first) or the ones bundled in the binary (`bundled`). Offline and instant.
-public struct ProviderFilesPlugin: ProviderPlugin {
-    public let name: String
-    public let summary: String
-    public var authority: AuthorityClass? { .providerFiles }
-    public let channel: Provenance.Channel
+package struct ProviderFilesPlugin: ProviderPlugin {
+    package let name: String
+    package let summary: String
+    package var authority: AuthorityClass? { .providerFiles }
+    package let channel: Provenance.Channel
     private let definitions: any ProviderDefinitions
 
-    public var needsNetwork: Bool { false }
-    public var answersInstantly: Bool { true }
+    package var needsNetwork: Bool { false }
+    package var answersInstantly: Bool { true }
 
-    public init(name: String, summary: String, channel: Provenance.Channel, definitions: any ProviderDefinitions) {
+    package init(name: String, summary: String, channel: Provenance.Channel, definitions: any ProviderDefinitions) {
         self.name = name
         self.summary = summary
         self.channel = channel
         self.definitions = definitions
     }
 
-    public static func bundled() -> ProviderFilesPlugin {
+    package static func bundled() -> ProviderFilesPlugin {
         ProviderFilesPlugin(name: "bundled", summary: "provider files built into autoconf", channel: .bundled, definitions: BundledProviders.index)
     }
 
     /// The directories are read on the first lookup, not when the plugin is made.
-    public static func user(directories: [String]) -> ProviderFilesPlugin {
+    package static func user(directories: [String]) -> ProviderFilesPlugin {
         ProviderFilesPlugin(
             name: "user-files", summary: "your provider files (\(directories.joined(separator: ", ")))", channel: .userFile,
             definitions: LazyDirectoryCatalog(directories: directories))
     }
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         guard let entry = definitions.entry(for: query.email.domain) else {
             return .notFound("no provider file lists \(query.email.domain)")
         }
@@ -64,7 +64,7 @@ public struct ProviderFilesPlugin: ProviderPlugin {
 
 extension ProviderCatalog {
     /// Loads directories in order; a domain defined in an earlier directory wins.
-    public static func loadAll(_ directories: [String]) -> ProviderCatalog {
+    package static func loadAll(_ directories: [String]) -> ProviderCatalog {
         var catalog = ProviderCatalog()
         for directory in directories { catalog.addDirectory(directory) }
         return catalog

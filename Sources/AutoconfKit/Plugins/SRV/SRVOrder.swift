@@ -1,8 +1,8 @@
 /// RFC 2782's target selection: lowest priority first; within one priority, a weighted random
 /// order (weight-0 records first in the running sum, so they are picked rarely but still can
 /// be). The random source is injectable so tests can pin the order.
-public enum SRVOrder {
-    public static func rfc2782<G: RandomNumberGenerator>(_ records: [SRVRecord], using generator: inout G) -> [SRVRecord] {
+package enum SRVOrder {
+    package static func rfc2782<G: RandomNumberGenerator>(_ records: [SRVRecord], using generator: inout G) -> [SRVRecord] {
         var result: [SRVRecord] = []
         for priority in Set(records.map(\.priority)).sorted() {
             // Zero-weight entries go first, as RFC 2782 asks, then the rest in answer order.

@@ -7,10 +7,11 @@
 /// inside the email domain (the domain names its own hosts). Otherwise `confirm (unsigned-dns)`,
 /// plus `cross-domain` when a server lies in another registrable domain (RFC 6186 §6, RFC 7817:
 /// an unsigned SRV record may not send the client to someone else's server unasked).
-public struct SRVPlugin: ProviderPlugin {
-    public let name = "srv"
-    public let summary = "DNS SRV records for IMAP, POP3, submission and JMAP (RFC 6186, RFC 8314)"
-    public var authority: AuthorityClass? { .dns }
+package struct SRVPlugin: ProviderPlugin {
+    package let name = "srv"
+    package let summary = "DNS SRV records for IMAP, POP3, submission and JMAP (RFC 6186, RFC 8314)"
+    package var authority: AuthorityClass? { .dns }
+    package var networkUse: NetworkUse { .dnsRecords }
     private let random: @Sendable () -> UInt64
 
     struct Service: Sendable {
@@ -32,11 +33,11 @@ public struct SRVPlugin: ProviderPlugin {
     ]
 
     /// `random` feeds RFC 2782's weighted choice (default: the system generator).
-    public init(random: (@Sendable () -> UInt64)? = nil) {
+    package init(random: (@Sendable () -> UInt64)? = nil) {
         self.random = random ?? { UInt64.random(in: .min ... .max) }
     }
 
-    public func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
+    package func lookup(_ query: LookupQuery, context: PluginContext) async throws -> PluginOutcome {
         let domain = query.email.domain
         let dns = try DNSPluginSupport.resolver(context)
         let answers = await withTaskGroup(of: (Int, Result<DNSAnswer<[SRVRecord]>, DNSError>).self) { group in
