@@ -10,7 +10,20 @@ public final class DNSTestServer: @unchecked Sendable {
     public var address: String { "127.0.0.1:\(process.port())" }
     public var port: Int { process.port() }
 
-    private init(_ process: ServerProcess) { self.process = process }
+    /// The file `queries()` reads (servers started with `logging: true`).
+    public let queryLog: URL?
+
+    private init(_ process: ServerProcess, queryLog: URL? = nil) {
+        self.process = process
+        self.queryLog = queryLog
+    }
+
+    /// Every query the server received so far, as "TYPE NAME" (the type's number: 1 A, 15 MX,
+    /// 33 SRV, 48 DNSKEY…; "." for the root), in arrival order.
+    public func queries() -> [String] {
+        guard let queryLog, let text = try? String(contentsOf: queryLog, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }
 
     /// dnsmasq with lines such as `mx-host=example.test,mx.example.test,10`,
     /// `srv-host=_imaps._tcp.example.test,imap.example.test,993,0,1`, `txt-record=…`,
@@ -42,16 +55,20 @@ public final class DNSTestServer: @unchecked Sendable {
 
     /// A resolver `milliseconds` away: answers from `zone` (no AD bit), each query after that
     /// delay on its own timer, as a resolver across a real network would.
-    public static func delayed(milliseconds: Int, _ zone: [String: [String: [Any]]]) async throws -> DNSTestServer {
-        try await zoneServer(zone, mode: ["delayed", String(milliseconds)])
+    /// With `logging`, `queries()` lists what it was asked.
+    public static func delayed(milliseconds: Int, _ zone: [String: [String: [Any]]], logging: Bool = false) async throws -> DNSTestServer {
+        try await zoneServer(zone, mode: ["delayed", String(milliseconds)], logging: logging)
     }
 
-    private static func zoneServer(_ zone: [String: [String: [Any]]], mode: [String]) async throws -> DNSTestServer {
+    private static func zoneServer(_ zone: [String: [String: [Any]]], mode: [String], logging: Bool = false) async throws -> DNSTestServer {
         let data = try JSONSerialization.data(withJSONObject: zone)
         return try await offThePool {
-            let file = TestPaths.temporaryDirectory("dnszone").appendingPathComponent("zone.json")
+            let directory = TestPaths.temporaryDirectory("dnszone")
+            let file = directory.appendingPathComponent("zone.json")
             try data.write(to: file)
-            return DNSTestServer(try .python("dns_stub.py", mode + [file.path]))
+            let log = logging ? directory.appendingPathComponent("queries.log") : nil
+            let arguments = (log.map { ["--log", $0.path] } ?? []) + mode + [file.path]
+            return DNSTestServer(try .python("dns_stub.py", arguments), queryLog: log)
         }
     }
 

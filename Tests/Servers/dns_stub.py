@@ -7,6 +7,8 @@
   dns_stub.py delayed MS ZONE answers from a JSON zone (no AD bit) MS milliseconds after each
                               query, each on its own timer: a resolver across a real network,
                               for the benchmark's "one DNS round trip" at a realistic latency.
+  dns_stub.py --log FILE MODE …  also appends "TYPE NAME" for every query received to FILE (the
+                              type's number, the name without its final dot; "." for the root).
 
 A name whose entry holds "REFUSED" (any value) is answered REFUSED, as a resolver that will not
 answer for it does.
@@ -77,6 +79,10 @@ def main():
     # A child of a Swift test inherits the signal mask of a dispatch thread, which blocks SIGTERM:
     # unblock it so ServerProcess.stop() ends this server (and dnsmasq, which inherits our mask).
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    log = None
+    if sys.argv[1] == "--log":
+        log = open(sys.argv[2], "a", buffering=1)
+        del sys.argv[1:3]
     mode = sys.argv[1]
     zone = {}
     delay = 0.0
@@ -97,9 +103,23 @@ def main():
     except OSError:
         tcp = None
 
+    lock = threading.Lock()
+
+    def note(query):
+        if log is None or len(query) < 12:
+            return
+        pos, labels = 12, []
+        while pos < len(query) and query[pos] != 0:
+            labels.append(query[pos + 1:pos + 1 + query[pos]].decode(errors="replace"))
+            pos += 1 + query[pos]
+        qtype = struct.unpack(">H", query[pos + 1:pos + 3])[0] if pos + 3 <= len(query) else 0
+        with lock:
+            log.write("%d %s\n" % (qtype, ".".join(labels).lower() or "."))
+
     def serve_udp():
         while True:
             data, peer = udp.recvfrom(4096)
+            note(data)
             if mode == "silent":
                 continue
             reply = answer(data, zone, authenticated)
@@ -121,6 +141,7 @@ def main():
                     if not chunk:
                         break
                     data += chunk
+                note(data)
                 reply = answer(data, zone, authenticated)
                 if reply:
                     time.sleep(delay)

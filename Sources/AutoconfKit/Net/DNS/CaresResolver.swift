@@ -12,8 +12,8 @@ import CCares
 package final class CaresResolver: DNSResolving, @unchecked Sendable {
     /// Per-query limit when the lookup deadline is further away.
     package let queryTimeout: Duration
-    private let loop: CaresEventLoop?
-    private let setupError: DNSError?
+    /// The channel, or why it could not be set up (every query then fails with that).
+    private let loop: Result<CaresEventLoop, DNSError>
     /// Whether the resolver's AD bit is believed (off by default, see above).
     package let trustsAD: Bool
 
@@ -25,22 +25,13 @@ package final class CaresResolver: DNSResolving, @unchecked Sendable {
     package init(servers: [String] = [], queryTimeout: Duration = .seconds(5), attemptTimeout: Duration = .milliseconds(1500), tries: Int = 3, trustsAD: Bool = false) {
         self.queryTimeout = queryTimeout
         self.trustsAD = trustsAD
-        do throws(DNSError) {
-            let csv = try servers.isEmpty ? nil : servers.map { entry throws(DNSError) in
-                switch DNSServerAddress.parse(entry) {
-                case .success(let address): return address.caresForm
-                case .failure(let error): throw .other(error.message)
-                }
-            }.joined(separator: ",")
-            loop = try CaresEventLoop(servers: csv, attemptTimeout: attemptTimeout, tries: tries)
-            setupError = nil
-        } catch {
-            loop = nil
-            setupError = error
+        loop = Result { () throws(DNSError) in
+            let csv = try servers.isEmpty ? nil : DNSServerAddress.parseAll(servers).map(\.caresForm).joined(separator: ",")
+            return try CaresEventLoop(servers: csv, attemptTimeout: attemptTimeout, tries: tries)
         }
     }
 
-    deinit { loop?.shutdown() }
+    deinit { (try? loop.get())?.shutdown() }
 
     package func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> {
         let response = try await query(name, type: ns_t_mx)
@@ -108,25 +99,19 @@ package final class CaresResolver: DNSResolving, @unchecked Sendable {
     }
 
     func query(_ name: String, type: ns_type) async throws(DNSError) -> Response {
-        guard let loop else { throw setupError ?? .other("the DNS resolver is not available") }
+        let loop = try self.loop.get()
         guard name == "." || Hostname.isValid(name.hasSuffix(".") ? String(name.dropLast()) : name) else { throw .other("'\(name.prefix(80))' is not a valid DNS name") }
         let query = try Self.makeQuery(name, type: Int32(type.rawValue))
         let deadline = DNSDeadline.clipped(queryTimeout)
         if Task.isCancelled { throw .cancelled(name) }
-        let id = loop.makeID()
-        let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<CaresEventLoop.Outcome, Never>) in
-                loop.submit(id: id, query: query, deadline: deadline) { continuation.resume(returning: $0) }
-            }
-        } onCancel: {
-            loop.cancel(id: id)
-        }
+        let outcome = await loop.ask(query, deadline: deadline)
         switch outcome {
         case .timeout: throw .timeout(name)
         case .cancelled: throw .cancelled(name)
         case .failed(let message): throw .other(message)
-        case .response(let status, let bytes):
-            try Self.check(status: status, bytes: bytes, name: name)
+        case .response(let response):
+            let bytes = response.bytes
+            try Self.check(status: response.status, bytes: bytes, name: name)
             let authenticated = trustsAD && bytes.count >= 12 && bytes.withUnsafeBufferPointer { autoconf_dns_authenticated_data($0.baseAddress!) != 0 }
             return Response(bytes: bytes, authenticated: authenticated)
         }

@@ -39,12 +39,25 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
         return fail(host.isEmpty ? "no address" : "'\(host.prefix(60))' is not an IP address")
     }
 
+    /// Every entry of a server list, or the first one's problem (both resolvers' setup).
+    static func parseAll(_ entries: [String]) throws(DNSError) -> [DNSServerAddress] {
+        try entries.map { entry throws(DNSError) in
+            switch parse(entry) {
+            case .success(let address): return address
+            case .failure(let error): throw .other(error.message)
+            }
+        }
+    }
+
     /// 127.0.0.0/8 or ::1: a resolver on this machine, the only one whose AD bit can be
     /// believed (`--trust-resolver-ad`); the path to any other crosses the network unprotected.
     package var isLoopback: Bool { isIPv6 ? host == "::1" || host == "0:0:0:0:0:0:0:1" : host.hasPrefix("127.") }
 
     /// The form `ares_set_servers_ports_csv` takes.
     var caresForm: String { HostPort(host: host, port: port).description }
+
+    /// The form `ub_ctx_set_fwd` takes.
+    var unboundForm: String { "\(host)@\(port)" }
 
     /// The address as c-ares takes it (`[v6]:port` or `v4:port`).
     public var description: String { caresForm }

@@ -8,27 +8,37 @@ import Synchronization
 /// The lookup's DNS layer, each part built on its first query, so a lookup that provider files
 /// answer never pays for any of it and one that only resolves addresses never loads libunbound:
 ///
-/// - records (MX, SRV, TXT, CNAME): `UnboundResolver`, validated in-process from `trustAnchor`;
+/// - records (MX, SRV, TXT, CNAME): `UnboundResolver`, validated in-process from `trustAnchor`,
+///   unless `DNSSECPath` finds that the resolvers cannot carry DNSSEC (then plain c-ares);
 ///   with `trustsAD` (`--trust-resolver-ad`) instead c-ares, believing the loopback resolver's AD bit;
 /// - addresses (A/AAAA): c-ares.
+///
+/// Until the path's verdict is in, a record query is sent both ways at once: the validated answer
+/// is used as soon as it is not bogus; a bogus one waits for the verdict (refused where the path
+/// carries DNSSEC, replaced by the plain answer where it cannot). So a resolver that cannot carry
+/// DNSSEC costs one round trip, not libunbound's chain of failing key queries plus two more.
 final class LazyDNSResolver: DNSResolving, Sendable {
     private let servers: [String]
     private let trustsAD: Bool
     private let trustAnchor: DNSTrustAnchor
     private let cares: LazyCaresResolver
     private let unbound = Mutex<UnboundResolver?>(nil)
-    private let keyCheck = Mutex<Task<Bool, Never>?>(nil)
+    private let path: DNSSECPath
 
     init(servers: [String], trustsAD: Bool = false, trustAnchor: DNSTrustAnchor = .root) {
         self.servers = servers
         self.trustsAD = trustsAD
         self.trustAnchor = trustAnchor
-        self.cares = LazyCaresResolver(servers: servers, trustsAD: trustsAD)
+        let cares = LazyCaresResolver(servers: servers, trustsAD: trustsAD)
+        self.cares = cares
+        self.path = DNSSECPath {
+            guard let owner = trustAnchor.ownerName else { return true }
+            return await cares.servesKeys(of: owner)
+        }
     }
 
-    private var records: any DNSResolving {
-        if trustsAD { return cares }
-        return unbound.withLock { resolver in
+    private var validator: UnboundResolver {
+        unbound.withLock { resolver in
             if let resolver { return resolver }
             let fresh = UnboundResolver(servers: servers, trustAnchor: trustAnchor, addresses: cares)
             resolver = fresh
@@ -36,42 +46,64 @@ final class LazyDNSResolver: DNSResolving, Sendable {
         }
     }
 
-    func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> {
-        do { return try await records.mx(name) } catch { try await downgradeOrThrow(error); return try await cares.mx(name) }
-    }
-    func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]> {
-        do { return try await records.srv(name) } catch { try await downgradeOrThrow(error); return try await cares.srv(name) }
-    }
-    func txt(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> {
-        do { return try await records.txt(name) } catch { try await downgradeOrThrow(error); return try await cares.txt(name) }
-    }
+    func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> { try await record { resolver async throws(DNSError) in try await resolver.mx(name) } }
+    func srv(_ name: String) async throws(DNSError) -> DNSAnswer<[SRVRecord]> { try await record { resolver async throws(DNSError) in try await resolver.srv(name) } }
+    func txt(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> { try await record { resolver async throws(DNSError) in try await resolver.txt(name) } }
     func addresses(_ name: String) async throws(DNSError) -> DNSAnswer<[String]> { try await cares.addresses(name) }
-    func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> {
-        do { return try await records.cname(name) } catch { try await downgradeOrThrow(error); return try await cares.cname(name) }
-    }
+    func cname(_ name: String) async throws(DNSError) -> DNSAnswer<String?> { try await record { resolver async throws(DNSError) in try await resolver.cname(name) } }
 
-    /// A bogus answer is refused — unless the resolvers cannot show any chain of trust at all:
-    /// when they do not even hand out the trust anchor zone's DNSKEY records (a resolver that
-    /// strips DNSSEC, or one that only knows private zones such as `.test`), nothing can be
-    /// validated, and the record is asked again without validation: unsigned, never trusted.
-    /// This is systemd-resolved's "allow-downgrade": a path that can carry DNSSEC is held to
-    /// it (forged, stripped or tampered signatures stay bogus), one that cannot is plain DNS.
-    private func downgradeOrThrow(_ error: DNSError) async throws(DNSError) {
-        guard case .bogus = error, !trustsAD, let owner = trustAnchor.ownerName else { throw error }
-        if await resolversServeKeys(of: owner) { throw error }
-    }
-
-    /// Asked once per resolver set.
-    private func resolversServeKeys(of owner: String) async -> Bool {
-        let task = keyCheck.withLock { task in
-            if let task { return task }
-            let cares = self.cares
-            let fresh = Task { await cares.servesKeys(of: owner) }
-            task = fresh
-            return fresh
+    private func record<Records: Sendable>(_ ask: @escaping @Sendable (any DNSResolving) async throws(DNSError) -> DNSAnswer<Records>) async throws(DNSError) -> DNSAnswer<Records> {
+        // `--trust-resolver-ad` believes the resolver; `--trust-anchor none` validates nothing, so
+        // there is nothing to downgrade from: libunbound then only tells insecure answers apart.
+        if trustsAD { return try await ask(cares) }
+        if trustAnchor == .none { return try await ask(validator) }
+        switch path.known {
+        case true?: return try await ask(validator)
+        case false?: return try await ask(cares)
+        case nil: return try await race(ask).get()
         }
-        return await task.value
     }
+
+    /// Both ways at once while the path's verdict is not in (see the type's comment).
+    private func race<Records: Sendable>(_ ask: @escaping @Sendable (any DNSResolving) async throws(DNSError) -> DNSAnswer<Records>) async -> Result<DNSAnswer<Records>, DNSError> {
+        let cares = self.cares
+        let path = self.path
+        return await withTaskGroup(of: RaceEvent<Records>.self) { group in
+            group.addTask { .validated(await resultOf { () async throws(DNSError) in try await ask(self.validator) }) }
+            group.addTask { .plain(await resultOf { () async throws(DNSError) in try await ask(cares) }) }
+            group.addTask { .path(await path.carriesDNSSEC()) }
+            var validated: Result<DNSAnswer<Records>, DNSError>?
+            var plain: Result<DNSAnswer<Records>, DNSError>?
+            var carries: Bool?
+            var outcome: Result<DNSAnswer<Records>, DNSError>?
+            while outcome == nil, let event = await group.next() {
+                switch event {
+                case .validated(let result): validated = result
+                case .plain(let result): plain = result
+                case .path(nil): outcome = .failure(.cancelled("DNSSEC path check"))
+                case .path(let verdict?): carries = verdict
+                }
+                if let validated, !Self.isBogus(validated) || carries == true {
+                    outcome = validated
+                } else if carries == false, let plain {
+                    outcome = plain
+                }
+            }
+            group.cancelAll()
+            return outcome ?? .failure(.cancelled("DNS query"))
+        }
+    }
+
+    private static func isBogus<Records>(_ result: Result<DNSAnswer<Records>, DNSError>) -> Bool {
+        if case .failure(.bogus) = result { return true }
+        return false
+    }
+}
+
+private enum RaceEvent<Records: Sendable>: Sendable {
+    case validated(Result<DNSAnswer<Records>, DNSError>)
+    case plain(Result<DNSAnswer<Records>, DNSError>)
+    case path(Bool?)
 }
 
 /// The c-ares resolver (its channel reads resolv.conf and starts a thread), built on first use.

@@ -94,8 +94,8 @@ public enum DNSTrustAnchor: Sendable, Hashable, CustomStringConvertible {
 package final class UnboundResolver: DNSResolving, @unchecked Sendable {
     package let queryTimeout: Duration
     package let trustAnchor: DNSTrustAnchor
-    private let loop: UnboundEventLoop?
-    private let setupError: DNSError?
+    /// The context, or why it could not be set up (every query then fails with that).
+    private let loop: Result<UnboundEventLoop, DNSError>
     private let addressResolver: any DNSResolving
 
     /// - Parameters:
@@ -105,23 +105,14 @@ package final class UnboundResolver: DNSResolving, @unchecked Sendable {
         self.queryTimeout = queryTimeout
         self.trustAnchor = trustAnchor
         self.addressResolver = addresses
-        do throws(DNSError) {
+        loop = Result { () throws(DNSError) in
             if let problem = trustAnchor.problem { throw .other(problem) }
-            let forwarders = try servers.map { entry throws(DNSError) in
-                switch DNSServerAddress.parse(entry) {
-                case .success(let address): return "\(address.host)@\(address.port)"
-                case .failure(let error): throw .other(error.message)
-                }
-            }
-            loop = try UnboundEventLoop(.init(forwarders: forwarders, trustAnchorFile: trustAnchor.path))
-            setupError = nil
-        } catch {
-            loop = nil
-            setupError = error
+            let forwarders = try DNSServerAddress.parseAll(servers).map(\.unboundForm)
+            return try UnboundEventLoop(.init(forwarders: forwarders, trustAnchorFile: trustAnchor.path))
         }
     }
 
-    deinit { loop?.shutdown() }
+    deinit { (try? loop.get())?.shutdown() }
 
     package func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> {
         let answer = try await query(name, type: 15)
@@ -155,23 +146,16 @@ package final class UnboundResolver: DNSResolving, @unchecked Sendable {
     }
 
     func query(_ name: String, type: Int32) async throws(DNSError) -> Validated {
-        guard let loop else { throw setupError ?? .other("the DNSSEC validator is not available") }
+        let loop = try self.loop.get()
         guard Hostname.isValid(name) else { throw .other("'\(name.prefix(80))' is not a valid DNS name") }
         let deadline = DNSDeadline.clipped(queryTimeout)
         if Task.isCancelled { throw .cancelled(name) }
-        let id = loop.makeID()
-        let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<UnboundEventLoop.Outcome, Never>) in
-                loop.submit(id: id, name: name, type: type, deadline: deadline) { continuation.resume(returning: $0) }
-            }
-        } onCancel: {
-            loop.cancel(id: id)
-        }
+        let outcome = await loop.ask(UnboundEventLoop.Question(name: name, type: type), deadline: deadline)
         switch outcome {
         case .timeout: throw .timeout(name)
         case .cancelled: throw .cancelled(name)
         case .failed(let message): throw .other("\(name): \(message)")
-        case .answer(let answer): return try Self.judge(answer, name: name)
+        case .response(let answer): return try Self.judge(answer, name: name)
         }
     }
 
