@@ -32,7 +32,8 @@ final class PublisherBox: Sendable {
             current.withLock { $0 = fresh }
             return nil
         } catch {
-            return error.description
+            // One log line, whatever the reader's message holds.
+            return error.description.split(whereSeparator: \.isNewline).joined(separator: " ")
         }
     }
 
@@ -60,17 +61,33 @@ final class PublisherBox: Sendable {
 struct PublishMiddleware: RouterMiddleware {
     typealias Context = ServiceRequestContext
     let box: PublisherBox
+    /// `--read-timeout`: a POX body must arrive within it.
+    let readTimeout: Duration
+    static let host = HTTPField.Name("Host")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard Publisher.endpoint(forPath: request.uri.path) != nil else { return try await next(request, context) }
+        // The HTTP layer makes the first Host the authority and leaves any further one among the
+        // fields: two Host headers are ambiguous, and refused (RFC 9112 §3.2).
+        if !request.headers[values: Self.host].isEmpty {
+            return Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: "more than one Host header\n")))
+        }
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters where query[String(key)] == nil { query[String(key)] = String(value) }
         var body: [UInt8] = []
         if request.method == .post {
-            // One byte over the POX limit is enough to answer 413.
+            // One byte over the POX limit is enough to answer 413; a body trickled slower than
+            // --read-timeout (slowloris) is cut with 408, as the API's bodies are.
+            let stream = request.body
             do {
-                var buffer = try await request.body.collect(upTo: AutodiscoverRequestReader.maximumSize + 1)
-                body = buffer.readBytes(length: buffer.readableBytes) ?? []
+                body = try await withDeadline(readTimeout) {
+                    var buffer = try await stream.collect(upTo: AutodiscoverRequestReader.maximumSize + 1)
+                    return buffer.readBytes(length: buffer.readableBytes) ?? []
+                }
+            } catch is DeadlineExceeded {
+                return Response(status: .requestTimeout, headers: [.contentType: "text/plain; charset=utf-8", .connection: "close"],
+                                body: .init(byteBuffer: ByteBuffer(string: "the request body did not arrive in time\n")))
             } catch {
                 // Larger than any request: the publisher answers 413 for an oversize body.
                 body = [UInt8](repeating: 0x20, count: AutodiscoverRequestReader.maximumSize + 1)

@@ -51,7 +51,7 @@ public final class AutoconfServer: Sendable {
             }
             let box = try PublisherBox(directories: configuration.publishDirectories, signer: signer)
             if signals { box.reloadOnHangup(logger: logger) }
-            router.add(middleware: PublishMiddleware(box: box))
+            router.add(middleware: PublishMiddleware(box: box, readTimeout: configuration.readTimeout))
         }
         service.addRoutes(to: router)
         let responder = router.buildResponder()
@@ -59,10 +59,8 @@ public final class AutoconfServer: Sendable {
         let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000 + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
         let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: idle))
         let server: HTTPServerBuilder
-        if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
-            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            server = try .tls(http1, tlsConfiguration: tls)
+        if !configuration.tlsPairs.isEmpty {
+            server = try .tls(http1, tlsConfiguration: try ServedCertificates(configuration.tlsPairs).tlsConfiguration())
         } else {
             server = http1
         }
@@ -125,6 +123,12 @@ public func buildApplication(_ configuration: ServiceConfiguration, logger: Logg
     if logger == nil { log.logLevel = configuration.logLevel }
     do {
         return try AutoconfServer(configuration: configuration, logger: log, signals: signals)
+    } catch let error as ServiceConfigurationError {
+        throw error
+    } catch let error as PublishedDomains.LoadError {
+        throw ServiceConfigurationError(message: "--publish: \(error.description.split(whereSeparator: \.isNewline).joined(separator: " "))")
+    } catch let error as ProfileSigner.SignError {
+        throw ServiceConfigurationError(message: error.description)
     } catch let error as NIOSSLError {
         throw ServiceConfigurationError(message: "--tls-cert/--tls-key: cannot load the certificate or key (\(error))")
     } catch {

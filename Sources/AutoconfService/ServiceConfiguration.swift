@@ -5,9 +5,19 @@ import Logging
 public struct ServiceConfiguration: Sendable {
     /// One listener each; `127.0.0.1:8080` by default.
     public var listen: [ListenAddress]
-    /// PEM files: every listener speaks HTTPS when set.
+    /// PEM files: every listener speaks HTTPS when set. This first pair is also the one served
+    /// when no pair's certificate names the client's SNI.
     public var tlsCertificate: String?
     public var tlsKey: String?
+    /// Further `--tls-cert`/`--tls-key` pairs, in order: the first whose certificate names the
+    /// SNI (SAN DNS names, wildcards as TLS matches them) is served.
+    public var moreTLSPairs: [TLSPair] = []
+
+    /// Every certificate/key pair, the default first.
+    public var tlsPairs: [TLSPair] {
+        guard let tlsCertificate, let tlsKey else { return [] }
+        return [TLSPair(certificate: tlsCertificate, key: tlsKey)] + moreTLSPairs
+    }
     /// The lookups' network options (CA file, DNS servers, address mappings, provider directories,
     /// ISPDB and Office 365 URLs). Per-request fields only change the per-lookup ones.
     public var options: AutoconfOptions
@@ -84,6 +94,7 @@ public struct ServiceConfiguration: Sendable {
     public func problem() -> String? {
         if listen.isEmpty { return "--listen: give at least one HOST:PORT" }
         if (tlsCertificate == nil) != (tlsKey == nil) { return "--tls-cert and --tls-key go together" }
+        if tlsCertificate == nil && !moreTLSPairs.isEmpty { return "--tls-cert and --tls-key go together" }
         if (signCertificate == nil) != (signKey == nil) { return "--sign-cert and --sign-key go together" }
         if signCertificate != nil && publishDirectories.isEmpty { return "--sign-cert signs published profiles: give --publish DIR" }
         if maxConcurrentLookups < 1 { return "--max-concurrent must be at least 1" }
@@ -100,6 +111,17 @@ public struct ServiceConfiguration: Sendable {
             return "--cache: expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
         }
         return options.problem()
+    }
+}
+
+/// One `--tls-cert`/`--tls-key` pair of PEM files.
+public struct TLSPair: Sendable, Hashable {
+    public var certificate: String
+    public var key: String
+
+    public init(certificate: String, key: String) {
+        self.certificate = certificate
+        self.key = key
     }
 }
 

@@ -37,6 +37,8 @@ typedef __typeof__(&X509_verify_cert_error_string) autoconf_X509_verify_cert_err
 typedef __typeof__(&ERR_get_error) autoconf_ERR_get_error_fn;
 typedef __typeof__(&ERR_clear_error) autoconf_ERR_clear_error_fn;
 typedef __typeof__(&ERR_error_string_n) autoconf_ERR_error_string_n_fn;
+typedef __typeof__(&X509_get0_notAfter) autoconf_X509_get0_notAfter_fn;
+typedef __typeof__(&ASN1_TIME_to_tm) autoconf_ASN1_TIME_to_tm_fn;
 
 // These OpenSSL calls are macros over SSL_ctrl / SSL_CTX_ctrl, which Swift cannot call: typed
 // wrappers that take the resolved pointer and expand the macro's body with it.

@@ -26,11 +26,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Listen here (repeatable; default 127.0.0.1:8080; [::1]:8080 for IPv6; port 0 picks one).", valueName: "host:port"))
     var listen: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "pem"))
-    var tlsCert: String?
+    @Option(name: .long, help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key; repeatable: chosen by SNI, the first by default).", valueName: "pem"))
+    var tlsCert: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The PEM private key for --tls-cert.", valueName: "pem"))
-    var tlsKey: String?
+    @Option(name: .long, help: ArgumentHelp("The PEM private key for the --tls-cert in the same position.", valueName: "pem"))
+    var tlsKey: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Shared cache: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: in memory only).", valueName: "url"))
     var cache: String?
@@ -112,12 +112,14 @@ struct Serve: AsyncParsableCommand {
         sources.apply(to: &options)
         network.apply(to: &options)
         var configuration = ServiceConfiguration(
-            listen: addresses.isEmpty ? [ListenAddress(host: "127.0.0.1", port: 8080)] : addresses, tlsCertificate: tlsCert, tlsKey: tlsKey,
+            listen: addresses.isEmpty ? [ListenAddress(host: "127.0.0.1", port: 8080)] : addresses, tlsCertificate: tlsCert.first, tlsKey: tlsKey.first,
             options: options, maxConcurrentLookups: maxConcurrent, ratePerSecond: rate, rateBurst: burst, maxBodyBytes: maxBody,
             maxURILength: maxUri, defaultTimeout: Self.duration(timeout), maxTimeout: Self.duration(maxTimeout),
             idleTimeout: Self.duration(idleTimeout), readTimeout: Self.duration(readTimeout), cacheMemoryBytes: cacheMemory << 20,
             cacheTTL: Self.duration(cacheTtl), postgresURL: cache, gracePeriod: Self.duration(gracePeriod), maxBatchLines: maxBatch,
             logLevel: level)
+        guard tlsCert.count == tlsKey.count else { throw Failure(code: 2, message: "give one --tls-key for each --tls-cert, in the same order") }
+        configuration.moreTLSPairs = zip(tlsCert, tlsKey).dropFirst().map { TLSPair(certificate: $0, key: $1) }
         configuration.trustedProxies = trustedProxy
         configuration.publishDirectories = publish
         configuration.signCertificate = signCert

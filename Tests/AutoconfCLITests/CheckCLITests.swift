@@ -32,7 +32,7 @@ import Testing
 
     @Test func badInputIsOneLine() async throws {
         for arguments in [["check", "not a domain"], ["check", "example.test", "--client", "nope"], ["check", "example.test", "--timeout", "0"],
-                          ["check", "example.test", "--dns-server", "x"]] {
+                          ["check", "example.test", "--dns-server", "x"], ["check", "example.test", "--expiry-warning", "-1"]] {
             let result = try await runCommandAsync(TestPaths.autoconfBinary.path, arguments, environment: CLITests.environment())
             #expect(result.status == 2, "\(arguments)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")

@@ -28,9 +28,9 @@ public final class MailTestServer: @unchecked Sendable {
     private init(_ process: ServerProcess) { self.process = process }
 
     /// Every listener uses one certificate for `names`, issued by `ca`.
-    public static func start(_ listeners: [Listener], names: [String], ca: TestCA = .shared) async throws -> MailTestServer {
+    public static func start(_ listeners: [Listener], names: [String], ca: TestCA = .shared, validity: (notBefore: Date, notAfter: Date)? = nil) async throws -> MailTestServer {
         try await offThePool {
-            let (certificate, key) = try ca.issue(names)
+            let (certificate, key) = try validity.map { try ca.issue(names, notBefore: $0.notBefore, notAfter: $0.notAfter) } ?? ca.issue(names)
             let specs: [[String: Any]] = listeners.map {
                 ["name": $0.name, "protocol": $0.protocolName, "tls": $0.tls.rawValue, "cert": certificate, "key": key,
                  "auth": $0.auth, "delay_ms": $0.delayMilliseconds, "greeting_capabilities": $0.greetingCapabilities]

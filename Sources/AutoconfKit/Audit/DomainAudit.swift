@@ -36,6 +36,10 @@ package struct DomainAudit: Sendable {
         package var fix: String
     }
 
+    /// Certificates that expire sooner than this are a warning: 14 days, the margin renewal
+    /// tools keep (certbot renews at 30 days left), so a failed renewal is seen in time.
+    package static let defaultExpiryWarning: Duration = .seconds(14 * 86400)
+
     package var email: EmailAddress
     package var rows: [Row]
     package var findings: [Finding]
@@ -47,8 +51,12 @@ package struct DomainAudit: Sendable {
 
     /// Runs every family's lookup at once with `options` (its network settings: DNS servers, CA
     /// file, address mappings, timeout); plugins, HTTPS-only and the cache are the family's.
-    /// `checksServers`: also connect to every mail server found (TLS, STARTTLS, certificates).
-    package static func run(_ email: EmailAddress, options: AutoconfOptions, families: [ClientFamily] = ClientFamily.all, checksServers: Bool = true) async -> DomainAudit {
+    /// `checksServers`: also connect to every mail server found (TLS, STARTTLS, certificates);
+    /// a certificate that expires within `expiryWarning` is a warning (`.zero`: never).
+    package static func run(
+        _ email: EmailAddress, options: AutoconfOptions, families: [ClientFamily] = ClientFamily.all, checksServers: Bool = true,
+        expiryWarning: Duration = defaultExpiryWarning
+    ) async -> DomainAudit {
         let rows = await withTaskGroup(of: (Int, Row).self) { group in
             for (index, family) in families.enumerated() {
                 var familyOptions = options
@@ -76,7 +84,7 @@ package struct DomainAudit: Sendable {
         }
         var findings = findings(rows, domain: email.domain)
         if checksServers {
-            for finding in await MailServerAudit.findings(for: rows.compactMap { $0.result.best?.configuration }, options: options) where !findings.contains(finding) {
+            for finding in await MailServerAudit.findings(for: rows.compactMap { $0.result.best?.configuration }, options: options, expiryWarning: expiryWarning) where !findings.contains(finding) {
                 findings.append(finding)
             }
         }

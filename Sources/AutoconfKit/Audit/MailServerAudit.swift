@@ -1,9 +1,18 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Connects to every server the client families would be configured with, as a client would
 /// (implicit TLS or STARTTLS, the certificate checked for the configured name), and turns what
 /// goes wrong into findings: names that do not resolve, ports that do not answer, STARTTLS not
 /// offered, certificates that fail (wrong name, expired, incomplete chain — OpenSSL's reason).
 enum MailServerAudit {
-    static func findings(for configurations: [EmailConfiguration], options: AutoconfOptions) async -> [DomainAudit.Finding] {
+    static func findings(for configurations: [EmailConfiguration], options: AutoconfOptions, expiryWarning: Duration = DomainAudit.defaultExpiryWarning) async -> [DomainAudit.Finding] {
         let services = BuiltInPlugins.services(options: options)
         guard let prober = services[MailProberKey.self] else { return [] }
         let dns = services[DNSResolverKey.self]
@@ -27,7 +36,7 @@ enum MailServerAudit {
                         }
                         addresses = answer.records
                     }
-                    return (index, findings(target, await prober.probe(target, addresses: addresses, timeout: timeout)))
+                    return (index, findings(target, await prober.probe(target, addresses: addresses, timeout: timeout), expiryWarning: expiryWarning))
                 }
             }
             var all: [(Int, [DomainAudit.Finding])] = []
@@ -36,7 +45,7 @@ enum MailServerAudit {
         }
     }
 
-    static func findings(_ target: MailProbeTarget, _ outcome: Result<MailProbeResult, MailProbeError>) -> [DomainAudit.Finding] {
+    static func findings(_ target: MailProbeTarget, _ outcome: Result<MailProbeResult, MailProbeError>, expiryWarning: Duration = DomainAudit.defaultExpiryWarning, now: Date = Date()) -> [DomainAudit.Finding] {
         switch outcome {
         case .success(let result):
             var findings: [DomainAudit.Finding] = []
@@ -48,9 +57,28 @@ enum MailServerAudit {
                     severity: .problem, message: "\(target): certificate problem: \(result.certificateProblem ?? "did not validate")",
                     fix: "install a certificate for \(target.host) from a public CA, with its full chain, and renew it before it expires"))
             }
+            // An expired certificate already failed validation above; one that still validates
+            // but expires within the window is a warning: it works today, not for long.
+            if result.certificateValid == true, let expires = result.certificateExpires, expiryWarning > .zero,
+               expires.timeIntervalSince(now) < Double(expiryWarning.components.seconds) {
+                let days = max(0, Int((expires.timeIntervalSince(now) / 86400).rounded(.down)))
+                let when = days == 0 ? "within a day" : days == 1 ? "in 1 day" : "in \(days) days"
+                findings.append(.init(
+                    severity: .warning, message: "\(target): the certificate for \(target.host) expires \(when) (\(utc(expires)))",
+                    fix: "renew the certificate for \(target.host) before \(utc(expires)), and check that renewal runs by itself"))
+            }
             return findings
         case .failure(let error):
             return [.init(severity: .problem, message: "\(target): \(error)", fix: "make \(target.host):\(target.port) answer, or publish the server that does")]
         }
+    }
+
+    /// `2026-12-05 10:00 UTC`.
+    static func utc(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)) UTC"
     }
 }

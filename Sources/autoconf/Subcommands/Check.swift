@@ -30,6 +30,9 @@ struct Check: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Give up on each family's lookup after this many seconds.", valueName: "seconds"))
     var timeout: Double = 10
 
+    @Option(name: .long, help: ArgumentHelp("Warn about mail server certificates that expire within this many days (default 14; 0: never).", valueName: "days"))
+    var expiryWarning: Int = 14
+
     @OptionGroup(title: "Network") var network: NetworkOptions
 
     @OptionGroup(title: "Sources") var sources: SourceOptions
@@ -38,6 +41,7 @@ struct Check: AsyncParsableCommand {
         let email: EmailAddress
         do { email = try EmailAddress(target.contains("@") ? target : "postmaster@\(target)") } catch { throw BadInput("invalid domain or address '\(TerminalText.sanitized(target))': \(error)") }
         guard timeout > 0, timeout <= 600 else { throw BadInput("--timeout must be between 0 and 600 seconds") }
+        guard (0...3650).contains(expiryWarning) else { throw BadInput("--expiry-warning must be between 0 and 3650 days") }
         let families = clients.isEmpty ? ClientFamily.all : try clients.map { id in
             guard let family = ClientFamily.all.first(where: { $0.id == id }) else {
                 throw BadInput("unknown client family '\(TerminalText.sanitized(id))'; known: \(ClientFamily.all.map(\.id).joined(separator: ", "))")
@@ -49,7 +53,7 @@ struct Check: AsyncParsableCommand {
         network.apply(to: &options)
         options.httpTimeout = min(options.httpTimeout, options.timeout)
         if let problem = options.problem() { throw BadInput(problem) }
-        let audit = await DomainAudit.run(email, options: options, families: families)
+        let audit = await DomainAudit.run(email, options: options, families: families, expiryWarning: .seconds(expiryWarning * 86400))
         if json {
             print(AuditJSON.encode(audit))
         } else {

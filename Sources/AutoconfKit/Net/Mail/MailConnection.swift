@@ -1,4 +1,9 @@
 import COpenSSL
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -101,6 +106,8 @@ final class MailConnection {
     struct TLSOutcome {
         var certificateValid: Bool
         var problem: String?
+        /// The server certificate's notAfter.
+        var expires: Date? = nil
     }
 
     /// Performs the TLS handshake on the connection (implicit TLS, or after STARTTLS), with SNI and
@@ -129,11 +136,12 @@ final class MailConnection {
             default: throw .tls("handshake with \(host): \(openssl.lastError())")
             }
         }
-        guard openssl.sslGet0PeerCertificate(ssl) != nil else { return TLSOutcome(certificateValid: false, problem: "the server sent no certificate") }
+        guard let peer = openssl.sslGet0PeerCertificate(ssl) else { return TLSOutcome(certificateValid: false, problem: "the server sent no certificate") }
+        let expires = openssl.notAfter(peer)
         let verify = openssl.sslGetVerifyResult(ssl)
-        if verify == X509_V_OK { return TLSOutcome(certificateValid: true, problem: nil) }
+        if verify == X509_V_OK { return TLSOutcome(certificateValid: true, problem: nil, expires: expires) }
         let message = openssl.x509VerifyCertErrorString(verify).map { String(cString: $0) } ?? "error \(verify)"
-        return TLSOutcome(certificateValid: false, problem: message)
+        return TLSOutcome(certificateValid: false, problem: message, expires: expires)
     }
 
     // MARK: - Lines

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// What the prober is asked to check, and what it found.
 package struct MailProbeTarget: Sendable, Hashable, CustomStringConvertible {
     /// The hostname a client would be configured with (certificates are checked for it).
@@ -27,6 +33,8 @@ package struct MailProbeResult: Sendable, Hashable {
     package var certificateValid: Bool?
     /// Why the certificate failed (OpenSSL's verify message), when it did.
     package var certificateProblem: String?
+    /// When the server's certificate expires (its notAfter), on a TLS connection.
+    package var certificateExpires: Date? = nil
     /// The server's greeting line, cut to 200 characters.
     package var greeting: String
     /// Capabilities as announced after TLS (CAPABILITY / CAPA / EHLO), uppercased.

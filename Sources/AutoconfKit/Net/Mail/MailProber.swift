@@ -93,7 +93,7 @@ package final class MailProber: Sendable {
             dialogue.goodbye()
             return .success(MailProbeResult(
                 target: target, socketType: socket, certificateValid: certificate?.certificateValid,
-                certificateProblem: certificate?.problem, greeting: String(greeting.prefix(200)), capabilities: capabilities,
+                certificateProblem: certificate?.problem, certificateExpires: certificate?.expires, greeting: String(greeting.prefix(200)), capabilities: capabilities,
                 authentication: MailCapabilities.authentication(capabilities, type: target.type), address: connection.address,
                 milliseconds: (ContinuousClock.now - start).milliseconds))
         } catch {

@@ -48,6 +48,8 @@ final class OpenSSLLibrary: @unchecked Sendable {  // immutable after init; the 
     let x509VerifyParamSet1IPAsc: autoconf_X509_VERIFY_PARAM_set1_ip_asc_fn
     let x509VerifyCertErrorString: autoconf_X509_verify_cert_error_string_fn
     let errClearError: autoconf_ERR_clear_error_fn
+    let x509Get0NotAfter: autoconf_X509_get0_notAfter_fn
+    let asn1TimeToTm: autoconf_ASN1_TIME_to_tm_fn
     private let errGetError: autoconf_ERR_get_error_fn
     private let errErrorStringN: autoconf_ERR_error_string_n_fn
     // Behind macros: only ever passed to the C wrappers.
@@ -87,6 +89,8 @@ final class OpenSSLLibrary: @unchecked Sendable {  // immutable after init; the 
         errGetError = try function("ERR_get_error", as: autoconf_ERR_get_error_fn.self)
         errClearError = try function("ERR_clear_error", as: autoconf_ERR_clear_error_fn.self)
         errErrorStringN = try function("ERR_error_string_n", as: autoconf_ERR_error_string_n_fn.self)
+        x509Get0NotAfter = try function("X509_get0_notAfter", as: autoconf_X509_get0_notAfter_fn.self)
+        asn1TimeToTm = try function("ASN1_TIME_to_tm", as: autoconf_ASN1_TIME_to_tm_fn.self)
     }
 
     // The macros, through shim.h's wrappers.
@@ -96,6 +100,14 @@ final class OpenSSLLibrary: @unchecked Sendable {  // immutable after init; the 
 
     func ctxSetMinProtoVersion(_ context: OpaquePointer, _ version: Int32) -> Int {
         autoconf_SSL_CTX_set_min_proto_version(ctxCtrl, context, version)
+    }
+
+    /// When `certificate` stops being valid (its notAfter), or nil when it cannot be read.
+    func notAfter(_ certificate: OpaquePointer) -> Date? {
+        guard let time = x509Get0NotAfter(certificate) else { return nil }
+        var parts = tm()
+        guard asn1TimeToTm(time, &parts) == 1 else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
     }
 
     /// The most recent OpenSSL error as one line (and clears the thread's error queue).
