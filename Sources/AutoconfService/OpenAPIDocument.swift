@@ -17,122 +17,45 @@ enum OpenAPIDocument {
     "operationId": "lookup",
     "parameters": [
      {
-      "name": "email",
-      "in": "query",
-      "required": true,
-      "description": "The address to look up.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Email"
      },
      {
-      "name": "offline",
-      "in": "query",
-      "description": "Only sources that need no network (provider files).",
-      "schema": {
-       "type": "boolean"
-      }
+      "$ref": "#/components/parameters/Offline"
      },
      {
-      "name": "plugins",
-      "in": "query",
-      "description": "Sources to use, in rank order, comma-separated.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Plugins"
      },
      {
-      "name": "timeout",
-      "in": "query",
-      "description": "Deadline in seconds, at most the server's --max-timeout.",
-      "schema": {
-       "type": "number",
-       "exclusiveMinimum": 0
-      }
+      "$ref": "#/components/parameters/Timeout"
      },
      {
-      "name": "prefer",
-      "in": "query",
-      "description": "Preferred incoming protocol.",
-      "schema": {
-       "type": "string",
-       "enum": [
-        "imap",
-        "pop3"
-       ]
-      }
+      "$ref": "#/components/parameters/Prefer"
      },
      {
-      "name": "refresh",
-      "in": "query",
-      "description": "Ignore a cached answer and look up again.",
-      "schema": {
-       "type": "boolean"
-      }
+      "$ref": "#/components/parameters/Refresh"
      },
      {
-      "name": "realName",
-      "in": "query",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/RealName"
      },
      {
-      "name": "imap",
-      "in": "query",
-      "description": "Manual IMAP server, host or host:port.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Imap"
      },
      {
-      "name": "pop3",
-      "in": "query",
-      "description": "Manual POP3 server, host or host:port.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Pop3"
      },
      {
-      "name": "smtp",
-      "in": "query",
-      "description": "Manual SMTP server, host or host:port.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Smtp"
      },
      {
-      "name": "security",
-      "in": "query",
-      "description": "Security for the manual servers.",
-      "schema": {
-       "type": "string",
-       "enum": [
-        "ssl",
-        "starttls",
-        "plain"
-       ]
-      }
+      "$ref": "#/components/parameters/Security"
      },
      {
-      "name": "username",
-      "in": "query",
-      "description": "Login name for every server.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Username"
      }
     ],
     "responses": {
      "200": {
-      "description": "The lookup completed (found or not).",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/LookupDocument"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Lookup"
      },
      "400": {
       "$ref": "#/components/responses/Error"
@@ -163,14 +86,7 @@ enum OpenAPIDocument {
     },
     "responses": {
      "200": {
-      "description": "The lookup completed (found or not).",
-      "content": {
-       "application/json": {
-        "schema": {
-         "$ref": "#/components/schemas/LookupDocument"
-        }
-       }
-      }
+      "$ref": "#/components/responses/Lookup"
      },
      "400": {
       "$ref": "#/components/responses/Error"
@@ -202,110 +118,40 @@ enum OpenAPIDocument {
     "operationId": "lookupStream",
     "parameters": [
      {
-      "name": "email",
-      "in": "query",
-      "required": true,
-      "description": "The address to look up.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Email"
      },
      {
-      "name": "offline",
-      "in": "query",
-      "description": "Only sources that need no network (provider files).",
-      "schema": {
-       "type": "boolean"
-      }
+      "$ref": "#/components/parameters/Offline"
      },
      {
-      "name": "plugins",
-      "in": "query",
-      "description": "Sources to use, in rank order, comma-separated.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Plugins"
      },
      {
-      "name": "timeout",
-      "in": "query",
-      "description": "Deadline in seconds, at most the server's --max-timeout.",
-      "schema": {
-       "type": "number",
-       "exclusiveMinimum": 0
-      }
+      "$ref": "#/components/parameters/Timeout"
      },
      {
-      "name": "prefer",
-      "in": "query",
-      "description": "Preferred incoming protocol.",
-      "schema": {
-       "type": "string",
-       "enum": [
-        "imap",
-        "pop3"
-       ]
-      }
+      "$ref": "#/components/parameters/Prefer"
      },
      {
-      "name": "refresh",
-      "in": "query",
-      "description": "Ignore a cached answer and look up again.",
-      "schema": {
-       "type": "boolean"
-      }
+      "$ref": "#/components/parameters/Refresh"
      },
      {
-      "name": "realName",
-      "in": "query",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/RealName"
      },
      {
-      "name": "imap",
-      "in": "query",
-      "description": "Manual IMAP server, host or host:port.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Imap"
      },
      {
-      "name": "pop3",
-      "in": "query",
-      "description": "Manual POP3 server, host or host:port.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Pop3"
      },
      {
-      "name": "smtp",
-      "in": "query",
-      "description": "Manual SMTP server, host or host:port.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Smtp"
      },
      {
-      "name": "security",
-      "in": "query",
-      "description": "Security for the manual servers.",
-      "schema": {
-       "type": "string",
-       "enum": [
-        "ssl",
-        "starttls",
-        "plain"
-       ]
-      }
+      "$ref": "#/components/parameters/Security"
      },
      {
-      "name": "username",
-      "in": "query",
-      "description": "Login name for every server.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Username"
      }
     ],
     "description": "Events: `trace` (a plugin's progress: plugin, event, detail, atMs, durationMs), `answer` (a lookup document of the best answer so far; may come more than once), `result` (the final lookup document, always last) or `error` (`{\"error\"}`) instead of `result`.",
@@ -398,49 +244,19 @@ enum OpenAPIDocument {
     "description": "One `{\"email\": ...}` object or JSON string a line in; one lookup document (or `{\"line\", \"input\", \"found\": false, \"error\"}`) a line out, in input order, streamed. Lookup options as query parameters apply to every line.",
     "parameters": [
      {
-      "name": "offline",
-      "in": "query",
-      "description": "Only sources that need no network (provider files).",
-      "schema": {
-       "type": "boolean"
-      }
+      "$ref": "#/components/parameters/Offline"
      },
      {
-      "name": "plugins",
-      "in": "query",
-      "description": "Sources to use, in rank order, comma-separated.",
-      "schema": {
-       "type": "string"
-      }
+      "$ref": "#/components/parameters/Plugins"
      },
      {
-      "name": "timeout",
-      "in": "query",
-      "description": "Deadline in seconds, at most the server's --max-timeout.",
-      "schema": {
-       "type": "number",
-       "exclusiveMinimum": 0
-      }
+      "$ref": "#/components/parameters/Timeout"
      },
      {
-      "name": "prefer",
-      "in": "query",
-      "description": "Preferred incoming protocol.",
-      "schema": {
-       "type": "string",
-       "enum": [
-        "imap",
-        "pop3"
-       ]
-      }
+      "$ref": "#/components/parameters/Prefer"
      },
      {
-      "name": "refresh",
-      "in": "query",
-      "description": "Ignore a cached answer and look up again.",
-      "schema": {
-       "type": "boolean"
-      }
+      "$ref": "#/components/parameters/Refresh"
      }
     ],
     "requestBody": {
@@ -600,7 +416,125 @@ enum OpenAPIDocument {
   }
  },
  "components": {
+  "parameters": {
+   "Email": {
+    "name": "email",
+    "in": "query",
+    "required": true,
+    "description": "The address to look up.",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Offline": {
+    "name": "offline",
+    "in": "query",
+    "description": "Only sources that need no network (provider files).",
+    "schema": {
+     "type": "boolean"
+    }
+   },
+   "Plugins": {
+    "name": "plugins",
+    "in": "query",
+    "description": "Sources to use, in rank order, comma-separated.",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Timeout": {
+    "name": "timeout",
+    "in": "query",
+    "description": "Deadline in seconds, at most the server's --max-timeout.",
+    "schema": {
+     "type": "number",
+     "exclusiveMinimum": 0
+    }
+   },
+   "Prefer": {
+    "name": "prefer",
+    "in": "query",
+    "description": "Preferred incoming protocol.",
+    "schema": {
+     "type": "string",
+     "enum": [
+      "imap",
+      "pop3"
+     ]
+    }
+   },
+   "Refresh": {
+    "name": "refresh",
+    "in": "query",
+    "description": "Ignore a cached answer and look up again.",
+    "schema": {
+     "type": "boolean"
+    }
+   },
+   "RealName": {
+    "name": "realName",
+    "in": "query",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Imap": {
+    "name": "imap",
+    "in": "query",
+    "description": "Manual IMAP server, host or host:port.",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Pop3": {
+    "name": "pop3",
+    "in": "query",
+    "description": "Manual POP3 server, host or host:port.",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Smtp": {
+    "name": "smtp",
+    "in": "query",
+    "description": "Manual SMTP server, host or host:port.",
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Security": {
+    "name": "security",
+    "in": "query",
+    "description": "Security for the manual servers.",
+    "schema": {
+     "type": "string",
+     "enum": [
+      "ssl",
+      "starttls",
+      "plain"
+     ]
+    }
+   },
+   "Username": {
+    "name": "username",
+    "in": "query",
+    "description": "Login name for every server.",
+    "schema": {
+     "type": "string"
+    }
+   }
+  },
   "responses": {
+   "Lookup": {
+    "description": "The lookup completed (found or not).",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/LookupDocument"
+      }
+     }
+    }
+   },
    "Error": {
     "description": "A one-line error.",
     "content": {
@@ -710,79 +644,29 @@ enum OpenAPIDocument {
     }
    },
    "VerifyRequest": {
-    "type": "object",
-    "required": [
-     "email",
-     "password"
-    ],
-    "properties": {
-     "email": {
-      "type": "string"
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/LookupRequest"
      },
-     "offline": {
-      "type": "boolean"
-     },
-     "plugins": {
-      "oneOf": [
-       {
-        "type": "string"
+     {
+      "type": "object",
+      "required": [
+       "password"
+      ],
+      "properties": {
+       "password": {
+        "type": "string",
+        "writeOnly": true
        },
-       {
-        "type": "array",
-        "items": {
-         "type": "string"
-        }
+       "accept": {
+        "type": "boolean"
+       },
+       "allowPlaintext": {
+        "type": "boolean"
        }
-      ]
-     },
-     "timeout": {
-      "type": "number",
-      "exclusiveMinimum": 0
-     },
-     "prefer": {
-      "type": "string",
-      "enum": [
-       "imap",
-       "pop3"
-      ]
-     },
-     "refresh": {
-      "type": "boolean"
-     },
-     "realName": {
-      "type": "string"
-     },
-     "imap": {
-      "type": "string"
-     },
-     "pop3": {
-      "type": "string"
-     },
-     "smtp": {
-      "type": "string"
-     },
-     "security": {
-      "type": "string",
-      "enum": [
-       "ssl",
-       "starttls",
-       "plain"
-      ]
-     },
-     "username": {
-      "type": "string"
-     },
-     "password": {
-      "type": "string",
-      "writeOnly": true
-     },
-     "accept": {
-      "type": "boolean"
-     },
-     "allowPlaintext": {
-      "type": "boolean"
+      }
      }
-    }
+    ]
    },
    "Server": {
     "type": "object",

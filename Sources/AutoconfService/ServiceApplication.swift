@@ -37,7 +37,7 @@ public final class AutoconfServer: Sendable {
         (boundSignal, boundStream) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         var postgres: PostgresCache?
         if let url = configuration.postgresURL, let settings = PostgresCacheSettings.parse(url) {
-            postgres = PostgresCache(settings: settings, logger: logger)
+            postgres = PostgresCache(settings: settings, logger: logger, timeout: configuration.postgresTimeout, retry: configuration.postgresRetry)
         }
         let service = LookupService(configuration: configuration, logger: logger, shared: postgres)
         self.service = service

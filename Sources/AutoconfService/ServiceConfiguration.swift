@@ -44,6 +44,9 @@ public struct ServiceConfiguration: Sendable {
     public var cacheTTL: Duration
     /// `postgres://user:password@host:port/database`: a cache shared by every instance.
     public var postgresURL: String?
+    /// The bound of every PostgreSQL call, and how often an unavailable database is tried again.
+    var postgresTimeout: Duration = .milliseconds(500)
+    var postgresRetry: Duration = .seconds(5)
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     public var gracePeriod: Duration
     /// Addresses in one batch request; more: 413.
@@ -106,7 +109,6 @@ public struct ServiceConfiguration: Sendable {
         if idleTimeout <= .zero || readTimeout <= .zero { return "--idle-timeout and --read-timeout must be positive" }
         if cacheMemoryBytes < 0 { return "--cache-memory must not be negative" }
         if maxBatchLines < 1 || !(1...64).contains(batchJobs) { return "--max-batch must be at least 1, --batch-jobs between 1 and 64" }
-        if postgresURL != nil && !PostgresCacheSettings.supported { return "--cache: this autoconf-serve was built without its PostgreSQL client" }
         if let postgresURL, PostgresCacheSettings.parse(postgresURL) == nil {
             return "--cache: expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
         }
