@@ -118,6 +118,32 @@ func offlineBatch() -> Row? {
     return Row(name: "lookup --batch --offline, 10,000 addresses / 1,000 domains (process)", value: String(format: "%.0f /s", median(samples)), target: "≥ 50,000 /s")
 }
 
+/// A batch line of a domain's shared answer: JSONEncoder per address (what every line cost before)
+/// against filling the address into the answer encoded once (`LookupJSON.Template`), per line.
+func batchLineRendering() async -> [Row] {
+    let autoconf = Autoconf(options: AutoconfOptions(offline: true, readsUserDirectory: false))
+    let token = "acsplice0123456789abcdef01234567"
+    guard let standIn = try? await autoconf.lookup(try! EmailAddress("\(token)@gmail.com")),
+        let template = LookupJSON.Template(standIn, token: token)
+    else { return [] }
+    let locals = (0..<10_000).map { "user\($0)" }
+    var encoded: [Double] = [], filled: [Double] = []
+    for _ in 0..<5 {
+        var start = ContinuousClock.now
+        var bytes = 0
+        for local in locals.prefix(1_000) { bytes += LookupJSON.encode(standIn, pretty: false).utf8.count + local.utf8.count }
+        encoded.append(milliseconds(ContinuousClock.now - start))
+        start = ContinuousClock.now
+        for local in locals { bytes += template.filled(localPart: local).utf8.count }
+        filled.append(milliseconds(ContinuousClock.now - start) / 10)
+        precondition(bytes > 0)
+    }
+    return [
+        Row(name: "batch line, JSONEncoder per address (gmail.com answer)", value: format(median(encoded), "µs"), target: "(reference)"),
+        Row(name: "batch line, shared answer filled in (LookupJSON.Template)", value: format(median(filled), "µs"), target: "< 20 µs"),
+    ]
+}
+
 /// The priority runner itself: 10 fake plugins that answer at once, one lookup, per lookup.
 func resolverOverhead() async -> Row {
     struct Instant: ProviderPlugin {
@@ -145,6 +171,7 @@ var rows: [Row] = []
 if wanted("offline") {
     if let row = ispdbCorpusParse() { rows.append(row) }
     rows.append(await offlineLookups())
+    rows += await batchLineRendering()
 }
 if wanted("process") {
     if let row = processWall(offline: true) { rows.append(row) }

@@ -52,14 +52,44 @@ package struct BatchLookup: Sendable {
         await run(lines, render: { $0 }, progress: progress, emit: emit, flushed: flushed)
     }
 
+    /// How a front end renders a domain's shared answer once for all its addresses: `template`
+    /// renders a result for the stand-in address `token@domain` (nil: this rendering cannot be
+    /// filled in), `fill` makes an address's line from it and the address's local part, and
+    /// `contains` says whether a rendering holds `token` (then the data itself does, and every
+    /// address is rendered on its own). `fill(template(r′), token, l)` must equal `render(r)`
+    /// for the result r of the address with local part l and r′ the same answer for the stand-in.
+    package struct SharedRendering<Rendered: Sendable>: Sendable {
+        package var template: @Sendable (LookupResult, _ token: String) -> Rendered?
+        package var fill: @Sendable (Rendered, _ localPart: String) -> Rendered
+        package var contains: @Sendable (Rendered, _ token: String) -> Bool
+
+        package init(
+            template: @escaping @Sendable (LookupResult, String) -> Rendered?, fill: @escaping @Sendable (Rendered, String) -> Rendered,
+            contains: @escaping @Sendable (Rendered, String) -> Bool
+        ) {
+            self.template = template
+            self.fill = fill
+            self.contains = contains
+        }
+    }
+
     /// As `run`, with each line turned into what the front end prints by `render` first —
     /// concurrently, in the task that looked the line up (a batch's JSON encoding then uses every
     /// core) — while `emit` still receives the rendered lines one at a time, in input order.
+    /// With `shared`, the addresses that share a domain's answer get their lines from one
+    /// rendering of it.
     package func run<Rendered: Sendable>(
         _ lines: [(number: Int, input: String)], render: @escaping @Sendable (Line) -> Rendered,
+        shared sharedRendering: SharedRendering<Rendered>? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil,
         emit: @Sendable (Int, Rendered) -> Void, flushed: (@Sendable () -> Void)? = nil
     ) async {
+        // Letters and digits only, random per batch, so no remote document can contain it, and
+        // with no proper prefix that is also a suffix, so no text next to it can fake a match.
+        let token = "acsplice" + (0..<2).map { _ in
+            let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
         // Parse first: bad lines are answered at once, good ones grouped by domain.
         var parsed: [Int: EmailAddress] = [:]
         var results: [Int: Rendered] = [:]
@@ -121,7 +151,7 @@ package struct BatchLookup: Sendable {
                     group.addTask {
                         await DomainOutcome(
                             index: index, email: email, number: line.number, input: line.input, sharers: sharers, autoconf: autoconf,
-                            realName: realName, render: render)
+                            realName: realName, render: render, sharedRendering: sharedRendering, token: token)
                     }
                 }
             }
@@ -165,16 +195,24 @@ struct DomainOutcome<Rendered: Sendable>: Sendable {
 
     init(
         index: Int, email: EmailAddress, number: Int, input: String, sharers: [Sharer], autoconf: Autoconf, realName: String?,
-        render: @Sendable (BatchLookup.Line) -> Rendered
+        render: @Sendable (BatchLookup.Line) -> Rendered, sharedRendering: BatchLookup.SharedRendering<Rendered>? = nil, token: String = ""
     ) async {
         self.index = index
         do {
             let found = try await autoconf.lookup(email)
-            rendered = render(.result(found))
+            let first = render(.result(found))
+            rendered = first
             let generalized = sharers.isEmpty ? nil : AddressTemplating.independent(found)
+            var template: Rendered?
+            if let generalized, let sharedRendering, sharers.contains(where: { $0.email != email }), !sharedRendering.contains(first, token),
+                let standIn = try? EmailAddress("\(token)@\(email.domain)"), standIn.domain == email.domain
+            {
+                template = sharedRendering.template(AddressTemplating.rebase(found, generalized: generalized, to: standIn, realName: realName), token)
+            }
             shared = sharers.map { sharer in
-                if sharer.email == email { return (sharer.index, render(.result(found))) }
+                if sharer.email == email { return (sharer.index, first) }
                 guard let generalized else { return (sharer.index, nil) }
+                if let template, let sharedRendering { return (sharer.index, sharedRendering.fill(template, sharer.email.localPart)) }
                 return (sharer.index, render(.result(AddressTemplating.rebase(found, generalized: generalized, to: sharer.email, realName: realName))))
             }
         } catch let failure {

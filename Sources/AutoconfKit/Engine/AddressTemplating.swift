@@ -20,6 +20,7 @@ enum AddressTemplating {
         let email = result.email
         let local = email.localPart.lowercased()
         let encodedLocal = PercentEncoding.encode(email.localPart).lowercased()
+        let plainNeedles = [local, encodedLocal].allSatisfy(isPlainASCII) ? [local, encodedLocal] : nil
         var generalized: [Candidate] = []
         for candidate in result.candidates {
             // Its server saw the address (each source says so in its provenance): it may answer per user.
@@ -31,6 +32,14 @@ enum AddressTemplating {
             var texts: [String] = []
             collectStrings(general, into: &texts)
             for text in texts {
+                // Most texts hold no placeholder: then stripping them is a no-op, and for an
+                // address of plain ASCII a byte search of the lowercased text finds at least
+                // every match the Character search below finds (it ignores grapheme boundaries).
+                if let plainNeedles, !text.containsByte(UInt8(ascii: "%")) {
+                    let lowered = text.lowercased()
+                    if plainNeedles.contains(where: { lowered.utf8ContainsBytes(of: $0) }) { return nil }
+                    continue
+                }
                 var value = text
                 for placeholder in ["%EMAILLOCALPART%", "%EMAILADDRESS%", "%EMAILDOMAIN%", "%REALNAME%"] {
                     value = value.replacing(placeholder, with: "")
@@ -46,6 +55,13 @@ enum AddressTemplating {
             if texts.contains(where: { $0.lowercased().contains(local) }) { return nil }
         }
         return generalized
+    }
+
+    /// ASCII without '`' and ';', the ASCII characters other characters are canonically
+    /// equivalent to (U+1FEF, U+037E; the Kelvin sign lowercases to ASCII 'k' first): for such a
+    /// needle, every Character match in a lowercased text is also a byte match.
+    private static func isPlainASCII(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "`") && $0 != UInt8(ascii: ";") }
     }
 
     /// Every string stored anywhere in `value` (structs, arrays, optionals, enum payloads).
@@ -111,5 +127,50 @@ enum AddressTemplating {
         copy.email = email
         copy.candidates = generalized.map { specialize($0, to: email, realName: realName) }
         return copy
+    }
+}
+
+extension String {
+    /// True when the UTF-8 bytes of `needle` occur in this string's bytes (no Unicode semantics).
+    func utf8ContainsBytes(of needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard let first = pattern.first else { return true }
+        let bytes = Array(utf8)
+        guard bytes.count >= pattern.count else { return false }
+        var index = 0
+        let last = bytes.count - pattern.count
+        while index <= last {
+            if bytes[index] == first {
+                var offset = 1
+                while offset < pattern.count && bytes[index + offset] == pattern[offset] { offset += 1 }
+                if offset == pattern.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+}
+
+extension String {
+    /// The text between the occurrences of `separator` (bytes compared, no Unicode semantics;
+    /// `separator` must be ASCII so a match never splits a character); n occurrences, n + 1 pieces.
+    func utf8Split(separator: String) -> [String] {
+        let pattern = Array(separator.utf8)
+        let bytes = Array(utf8)
+        guard !pattern.isEmpty, bytes.count >= pattern.count else { return [self] }
+        var pieces: [String] = []
+        var start = 0
+        var index = 0
+        while index <= bytes.count - pattern.count {
+            if bytes[index] == pattern[0] && bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+                pieces.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                index += pattern.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        pieces.append(String(decoding: bytes[start...], as: UTF8.self))
+        return pieces
     }
 }

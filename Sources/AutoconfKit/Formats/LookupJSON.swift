@@ -187,6 +187,42 @@ public enum LookupJSON {
         return encode(document, pretty: pretty)
     }
 
+    /// A result's one-line JSON with its address's local part cut out, filled in per address:
+    /// a batch encodes a domain's shared answer once instead of once per address. Made from a
+    /// result for the stand-in address `token@domain`; `token` must not occur in the data itself.
+    /// Every other field is copied into the JSON verbatim, so the filled line is byte for byte
+    /// what `encode(result, pretty: false)` makes for the real address — except where the encoder
+    /// computes from a field (a server's registrable domain from its host or URL), so a result
+    /// whose hostnames or URLs contain the token gives no template.
+    package struct Template: Sendable {
+        /// The JSON between the occurrences of the token.
+        let pieces: [String]
+
+        package init?(_ result: LookupResult, token: String) {
+            let servers = result.candidates.flatMap { $0.configuration.incoming + $0.configuration.outgoing }
+            if servers.contains(where: { ($0.hostname ?? "").utf8ContainsBytes(of: token) || ($0.url ?? "").utf8ContainsBytes(of: token) }) {
+                return nil
+            }
+            pieces = LookupJSON.encode(result, pretty: false).utf8Split(separator: token)
+        }
+
+        /// The line for the address whose local part is `localPart`.
+        package func filled(localPart: String) -> String {
+            pieces.joined(separator: LookupJSON.escapedStringContent(localPart))
+        }
+    }
+
+    /// `text` as the encoder writes it between the quotes of a JSON string.
+    static func escapedStringContent(_ text: String) -> String {
+        // What JSONEncoder leaves alone: printable ASCII but the quote and the backslash (and the
+        // slash, with .withoutEscapingSlashes). Anything else is escaped by the encoder itself.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) { return text }
+        // Bytes, not Characters: a combining mark at either end would join the quote's Character.
+        let array = Array(encode([text], pretty: false).utf8)
+        guard array.count >= 4, array.starts(with: Array("[\"".utf8)), array.suffix(2).elementsEqual(Array("\"]".utf8)) else { return text }
+        return String(decoding: array[2..<(array.count - 2)], as: UTF8.self)
+    }
+
     /// Any value with the document's encoder settings (sorted keys, unescaped slashes); "{}" if it cannot be encoded.
     public static func encode(_ value: some Encodable, pretty: Bool = true) -> String {
         let encoder = JSONEncoder()

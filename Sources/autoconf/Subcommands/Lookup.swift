@@ -169,7 +169,14 @@ struct Lookup: AsyncParsableCommand {
             output.append(line.text)
             meter?.lineDone()
         }
-        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, render: render, emit: emit, flushed: { output.flush() })
+        // A domain's shared answer is encoded once; each address's line is filled in from it.
+        let shared = BatchLookup.SharedRendering<BatchRendered>(
+            template: { result, token in
+                LookupJSON.Template(result, token: token).map { BatchRendered(text: "", found: result.found, template: $0) }
+            },
+            fill: { line, localPart in BatchRendered(text: line.template?.filled(localPart: localPart) ?? line.text, found: line.found) },
+            contains: { line, token in line.text.contains(token) })
+        await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, render: render, shared: shared, emit: emit, flushed: { output.flush() })
         output.flush()
         meter?.finish()
         if !allFound.value { throw ExitStatus(code: Exit.notFound) }
@@ -184,6 +191,8 @@ extension Lookup {
 struct BatchRendered: Sendable {
     var text: String
     var found: Bool
+    /// Set on a domain's shared answer, from which its addresses' lines are filled in.
+    var template: LookupJSON.Template? = nil
 }
 
 /// The JSON line for a batch line that is not an address.
