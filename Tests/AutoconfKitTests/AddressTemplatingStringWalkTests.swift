@@ -33,9 +33,14 @@ import Testing
         return texts.sorted()
     }
 
+    /// Every string stored anywhere in `value` (structs, arrays, optionals, enum payloads).
     static func reflected(_ value: Any) -> [String] {
+        func walk(_ value: Any, into texts: inout [String]) {
+            if let text = value as? String { return texts.append(text) }
+            for child in Mirror(reflecting: value).children { walk(child.value, into: &texts) }
+        }
         var texts: [String] = []
-        AddressTemplating.reflectedStrings(value, into: &texts)
+        walk(value, into: &texts)
         return texts.sorted()
     }
 

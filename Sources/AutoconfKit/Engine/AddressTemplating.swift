@@ -64,18 +64,8 @@ enum AddressTemplating {
         !text.isEmpty && text.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "`") && $0 != UInt8(ascii: ";") }
     }
 
-    /// Every string stored anywhere in `value` (structs, arrays, optionals, enum payloads), by
-    /// reflection: the reference the explicit walks below are tested against.
-    static func reflectedStrings(_ value: Any, into texts: inout [String]) {
-        if let text = value as? String {
-            texts.append(text)
-            return
-        }
-        for child in Mirror(reflecting: value).children { reflectedStrings(child.value, into: &texts) }
-    }
-
     /// Every string stored in the candidate, field by field (a `Mirror` walk cost a fifth of an
-    /// offline batch). A test compares it with `reflectedStrings` and pins each model type's
+    /// offline batch). A test compares it with a `Mirror` walk and pins each model type's
     /// stored properties, so a new field fails it until it is walked here.
     static func collectStrings(of candidate: Candidate, into texts: inout [String]) {
         let configuration = candidate.configuration
