@@ -55,7 +55,7 @@ enum Main {
         // Before parsing: every argument, --help included, belongs to autoconf-serve.
         if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "serve" { Serve.exec(Array(CommandLine.arguments.dropFirst(2))) }
         do {
-            var command = try AutoconfCommand.parseAsRoot()
+            var command = try parsedCommand()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -87,6 +87,23 @@ enum Main {
             terminate(Exit.badInput)
         }
     }
+}
+
+/// The command line, parsed. When the first argument names a subcommand without subcommands of
+/// its own, that subcommand is parsed directly: swift-argument-parser builds each command level's
+/// argument set by reflection, and parsing from the root builds the root's and then the
+/// subcommand's. Anything but a plain success of that parse — help, `--version`, completion
+/// scripts, every error — is parsed again from the root, so its output and exit code are the
+/// root's (the usage line, the command path in messages).
+func parsedCommand(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) throws -> ParsableCommand {
+    if let name = arguments.first,
+       let subcommand = AutoconfCommand.configuration.subcommands.first(where: { $0._commandName == name }),
+       subcommand.configuration.subcommands.isEmpty,
+       let command = try? subcommand.parseAsRoot(Array(arguments.dropFirst())),
+       type(of: command) == subcommand {
+        return command
+    }
+    return try AutoconfCommand.parseAsRoot(arguments)
 }
 
 /// Ends the process without running `atexit` handlers: cancelled network work may still be

@@ -195,6 +195,28 @@ import Testing
         #expect(!all.stdout.contains("warning"))
     }
 
+    /// A leaf subcommand's arguments are parsed without the root's (process start), and whatever
+    /// is not a plain success of that parse is answered from the root: the usage line, --version,
+    /// completion scripts and errors are the ones `autoconf` gives.
+    @Test func aSubcommandParsedOnItsOwnAnswersAsTheRootDoes() async throws {
+        let help = try await autoconf(["lookup", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: autoconf lookup [<options>] [<email>]"))
+        let checkHelp = try await autoconf(["check", "--help"])
+        #expect(checkHelp.status == 0 && checkHelp.stdout.contains("USAGE: autoconf check"))
+        let version = try await autoconf(["lookup", "--version"])
+        #expect(version.status == 0 && version.stdout == "\(AutoconfKit.version)\n")
+        let completions = try await autoconf(["lookup", "--generate-completion-script", "bash"])
+        #expect(completions.status == 0 && completions.stdout.contains("_autoconf_verify()"))
+        let unknown = try await autoconf(["lookup", "a@gmail.com", "--offline", "--bogus"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr == "autoconf: Unknown option '--bogus'. Did you mean '--jobs'? (see 'autoconf help')\n")
+        let invalid = try await autoconf(["lookup", "a@gmail.com", "--offline", "--jobs", "0"])
+        #expect(invalid.status == 2 && invalid.stderr == "autoconf: --jobs must be between 1 and 64 (see 'autoconf help')\n")
+        let found = try await autoconf(["lookup", "a@gmail.com", "--offline", "--format", "json"])
+        #expect(found.status == 0 && found.stdout.contains("imap.gmail.com"))
+    }
+
     @Test func shellCompletionsComeFromArgumentParser() async throws {
         let result = try await autoconf(["--generate-completion-script", "bash"])
         #expect(result.status == 0)

@@ -207,8 +207,17 @@ public enum LookupJSON {
         }
 
         /// The line for the address whose local part is `localPart`.
+        /// Its storage reserved to the exact size: `joined(separator:)` grows it by doubling and
+        /// keeps the slack, and a batch holds lines until their turn (twice the memory).
         package func filled(localPart: String) -> String {
-            pieces.joined(separator: LookupJSON.escapedStringContent(localPart))
+            let separator = LookupJSON.escapedStringContent(localPart)
+            var line = ""
+            line.reserveCapacity(pieces.reduce(0) { $0 + $1.utf8.count } + separator.utf8.count * max(0, pieces.count - 1))
+            for (index, piece) in pieces.enumerated() {
+                if index > 0 { line += separator }
+                line += piece
+            }
+            return line
         }
     }
 
