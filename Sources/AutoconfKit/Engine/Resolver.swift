@@ -143,6 +143,9 @@ public struct Resolver: Sendable {
                 }
             })
 
+        // The plugins' own network waits end at the same deadline, so a plugin may report its
+        // timeout a moment before the runner's deadline fires: the lookup still ended on it.
+        if clock.now >= deadline, state.reports.contains(where: { $0?.status == .timedOut }) { state.deadlineReached = true }
         let ranked = state.candidates.sorted { $0.key < $1.key }
         var result = LookupResult(
             email: query.email, candidates: ranked.map(\.candidate), reports: state.reports.compactMap { $0 },
