@@ -10,21 +10,10 @@ import Testing
 @Suite struct PublishHostileTests {
     static let domains = ["alpha.test", "beta.test"]
 
-    static func provider(_ domain: String) -> String {
-        """
-        <clientConfig version="1.1"><emailProvider id="\(domain)"><domain>\(domain)</domain>
-          <incomingServer type="imap"><hostname>imap.\(domain)</hostname><port>993</port><socketType>SSL</socketType>
-            <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
-          <outgoingServer type="smtp"><hostname>smtp.\(domain)</hostname><port>465</port><socketType>SSL</socketType>
-            <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
-        </emailProvider></clientConfig>
-        """
-    }
-
     static func publishing(tls: Bool = false, change: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> RunningService {
         let directory = TestPaths.temporaryDirectory("publish-hostile")
         for domain in domains {
-            try provider(domain).write(to: directory.appendingPathComponent("\(domain).xml"), atomically: true, encoding: .utf8)
+            try publishedProvider(domain).write(to: directory.appendingPathComponent("\(domain).xml"), atomically: true, encoding: .utf8)
         }
         return try await RunningService(serviceConfiguration { configuration in
             configuration.publishDirectories = [directory.path]

@@ -8,17 +8,6 @@ import Testing
 /// requests, requests in flight and keep-alive connections survive the reload, and a broken file
 /// keeps the previous set with one log line.
 @Suite struct PublishReloadTests {
-    static func provider(_ domain: String, imapPort: Int = 993) -> String {
-        """
-        <clientConfig version="1.1"><emailProvider id="\(domain)"><domain>\(domain)</domain>
-          <incomingServer type="imap"><hostname>imap.\(domain)</hostname><port>\(imapPort)</port><socketType>SSL</socketType>
-            <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
-          <outgoingServer type="smtp"><hostname>smtp.\(domain)</hostname><port>465</port><socketType>SSL</socketType>
-            <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
-        </emailProvider></clientConfig>
-        """
-    }
-
     static func get(_ host: String, on connection: RawHTTPConnection) throws -> RawHTTPConnection.Response {
         #expect(connection.send("GET /mail/config-v1.1.xml HTTP/1.1\r\nHost: \(host)\r\n\r\n"))
         return try connection.readResponse(timeout: 10)
@@ -40,7 +29,7 @@ import Testing
             // Written beside and renamed, as editors and deploy tools do.
             try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        try write("alpha.test.xml", Self.provider("alpha.test"))
+        try write("alpha.test.xml", publishedProvider("alpha.test"))
         let process = try ServeCommandTests.ServeProcess(serveBinary.path, [
             "--listen", "127.0.0.1:0", "--publish", directory.path, "--no-user-providers", "--idle-timeout", "30", "--log-level", "info",
         ])
@@ -58,8 +47,8 @@ import Testing
         #expect(slow.send("GET /mail/config-v1.1.xml HTTP/1.1\r\nHost: autocon"))
 
         // Edit: a domain added, a port changed. Then SIGHUP.
-        try write("beta.test.xml", Self.provider("beta.test"))
-        try write("alpha.test.xml", Self.provider("alpha.test", imapPort: 1993))
+        try write("beta.test.xml", publishedProvider("beta.test"))
+        try write("alpha.test.xml", publishedProvider("alpha.test", imapPort: 1993))
         kill(process.process.processIdentifier, SIGHUP)
         try await Self.waitForLog(process, "publish: reloaded", count: 1)
 
@@ -85,7 +74,7 @@ import Testing
         #expect(try Self.get("autoconfig.gamma.test", on: RawHTTPConnection(port: port)).status == 404)
 
         // Mended: the next SIGHUP publishes it.
-        try write("gamma.test.xml", Self.provider("gamma.test"))
+        try write("gamma.test.xml", publishedProvider("gamma.test"))
         kill(process.process.processIdentifier, SIGHUP)
         try await Self.waitForLog(process, "publish: reloaded", count: 2)
         #expect(try Self.get("autoconfig.gamma.test", on: kept).status == 200)
@@ -111,14 +100,14 @@ import Testing
     /// from one whole version (old or new), never a dropped connection or a mix.
     @Test func requestsDuringRepeatedReloadsAreAllAnswered() async throws {
         let directory = TestPaths.temporaryDirectory("publish-reload-load")
-        try Self.provider("alpha.test").write(to: directory.appendingPathComponent("alpha.test.xml"), atomically: true, encoding: .utf8)
+        try publishedProvider("alpha.test").write(to: directory.appendingPathComponent("alpha.test.xml"), atomically: true, encoding: .utf8)
         let process = try ServeCommandTests.ServeProcess(serveBinary.path, ["--listen", "127.0.0.1:0", "--publish", directory.path, "--no-user-providers", "--log-level", "notice"])
         defer { _ = process.terminate() }
         let port = process.port
         let pid = process.process.processIdentifier
         let signals = Task.detached {
             for index in 0..<20 {
-                try? Self.provider("alpha.test", imapPort: index.isMultiple(of: 2) ? 1993 : 993)
+                try? publishedProvider("alpha.test", imapPort: index.isMultiple(of: 2) ? 1993 : 993)
                     .write(to: directory.appendingPathComponent("alpha.test.xml"), atomically: true, encoding: .utf8)
                 kill(pid, SIGHUP)
                 try? await Task.sleep(for: .milliseconds(25))

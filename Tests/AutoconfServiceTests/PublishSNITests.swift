@@ -8,17 +8,6 @@ import Testing
 /// the first pair answers names no certificate has, and a key that is not its certificate's is
 /// refused at startup.
 @Suite struct PublishSNITests {
-    static func provider(_ domain: String) -> String {
-        """
-        <clientConfig version="1.1"><emailProvider id="\(domain)"><domain>\(domain)</domain>
-          <incomingServer type="imap"><hostname>imap.\(domain)</hostname><port>993</port><socketType>SSL</socketType>
-            <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
-          <outgoingServer type="smtp"><hostname>smtp.\(domain)</hostname><port>465</port><socketType>SSL</socketType>
-            <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
-        </emailProvider></clientConfig>
-        """
-    }
-
     /// The subject CN of the certificate curl was given for `host` (with `host` as SNI),
     /// verified against the suite's CA, and the answer.
     static func ask(_ host: String, port: Int, path: String = "/mail/config-v1.1.xml") async throws -> (certificate: String?, exchange: HTTPExchange) {
@@ -31,7 +20,7 @@ import Testing
     @Test func eachDomainGetsItsOwnCertificateByServerName() async throws {
         let directory = TestPaths.temporaryDirectory("publish-sni")
         for domain in ["alpha.test", "beta.test"] {
-            try Self.provider(domain).write(to: directory.appendingPathComponent("\(domain).xml"), atomically: true, encoding: .utf8)
+            try publishedProvider(domain).write(to: directory.appendingPathComponent("\(domain).xml"), atomically: true, encoding: .utf8)
         }
         // Each certificate names only its own domain (beta's by wildcard).
         let alpha = try TestCA.shared.issue(["alpha.test", "autoconfig.alpha.test", "autodiscover.alpha.test"])
