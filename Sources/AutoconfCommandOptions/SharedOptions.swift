@@ -67,14 +67,27 @@ package struct SourceOptions: ParsableArguments {
 
 /// Which sources may answer at all: extra provider directories, the user's own, plain HTTP.
 package struct SourceSelectionOptions: ParsableArguments {
+    @OptionGroup package var providerFiles: ProviderDirectoryOptions
+
+    @Flag(name: .long, help: "Never use plain-HTTP sources.")
+    package var httpsOnly = false
+
+    package init() {}
+
+    package func apply(to options: inout AutoconfOptions) {
+        providerFiles.apply(to: &options)
+        options.httpsOnly = httpsOnly
+    }
+}
+
+/// Which provider files are read besides the bundled ones: `lookup`, `autoconf-serve` (through
+/// `SourceSelectionOptions`) and `providers` list, show and match them the same way.
+package struct ProviderDirectoryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A directory of provider files to use before all others (repeatable).", valueName: "dir"))
     package var providers: [String] = []
 
     @Flag(name: .long, help: "Do not read $XDG_CONFIG_HOME/autoconf/providers/.")
     package var noUserProviders = false
-
-    @Flag(name: .long, help: "Never use plain-HTTP sources.")
-    package var httpsOnly = false
 
     package init() {}
 
@@ -87,7 +100,6 @@ package struct SourceSelectionOptions: ParsableArguments {
     package func apply(to options: inout AutoconfOptions) {
         options.providerDirectories = providers
         options.readsUserDirectory = !noUserProviders
-        options.httpsOnly = httpsOnly
     }
 }
 

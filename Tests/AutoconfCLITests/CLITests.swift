@@ -195,6 +195,29 @@ import Testing
         #expect(!all.stdout.contains("warning"))
     }
 
+    /// `providers` reads provider directories through the same option group as `lookup`: the same
+    /// help, the same refusal of a directory that is not one, and the directory's files listed.
+    @Test func providersTakesLookupsProviderDirectoryOptions() async throws {
+        let missing = "/nonexistent/provider-dir"
+        let lookup = try await autoconf(["lookup", "a@g.example", "--offline", "--providers", missing])
+        let list = try await autoconf(["providers", "list", "--providers", missing])
+        #expect(list.status == lookup.status)
+        #expect(list.status != 0)
+        #expect(list.stderr.contains("--providers \(missing): not a directory"), "\(list.stderr)")
+        #expect(lookup.stderr.contains("--providers \(missing): not a directory"), "\(lookup.stderr)")
+
+        let directory = TestPaths.temporaryDirectory("providers-dir")
+        try ProviderCatalogTests_file(id: "g", domains: ["g.example"]).write(to: directory.appendingPathComponent("g.xml"), atomically: true, encoding: .utf8)
+        let listed = try await autoconf(["providers", "list", "--providers", directory.path, "--no-user-providers"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("g.example"))
+        let help = try await autoconf(["providers", "list", "--help"])
+        let lookupHelp = try await autoconf(["lookup", "--help"])
+        for line in help.stdout.split(separator: "\n") where line.hasPrefix("  --providers") || line.hasPrefix("  --no-user-providers") {
+            #expect(lookupHelp.stdout.contains(line), "\(line)")
+        }
+    }
+
     /// A leaf subcommand's arguments are parsed without the root's (process start), and whatever
     /// is not a plain success of that parse is answered from the root: the usage line, --version,
     /// completion scripts and errors are the ones `autoconf` gives.

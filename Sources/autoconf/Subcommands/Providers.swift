@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoconfCommandOptions
 import AutoconfKit
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -18,17 +19,12 @@ struct Providers: ParsableCommand {
         subcommands: [List.self, Show.self, Validate.self])
 
     struct Sources: ParsableArguments {
-        @Option(name: .long, help: ArgumentHelp("Also read provider files from this directory (repeatable).", valueName: "dir"))
-        var providers: [String] = []
-
-        @Flag(name: .long, help: "Do not read $XDG_CONFIG_HOME/autoconf/providers/.")
-        var noUserProviders = false
+        @OptionGroup var directories: ProviderDirectoryOptions
 
         /// User catalogs first (they win), then the bundled one.
         func catalogs() -> [(String, ProviderCatalog)] {
             var options = AutoconfOptions()
-            options.providerDirectories = providers
-            options.readsUserDirectory = !noUserProviders
+            directories.apply(to: &options)
             return [("user", ProviderCatalog.loadAll(options.userProviderDirectories)), ("bundled", BundledProviders.catalog)]
         }
     }
