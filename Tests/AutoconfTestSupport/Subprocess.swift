@@ -42,11 +42,13 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
         throw CommandError("cannot start \(executable): \(String(cString: strerror(rc)))")
     }
 
+    // Threads of their own, not the global queue: its few threads (one per core) are often all
+    // blocked in other commands' reads, and a waitpid queued behind them held a test for seconds.
     let group = DispatchGroup()
     let writeEnd = input[1]
     let bytes = Array((stdin ?? "").utf8)
     group.enter()
-    DispatchQueue.global().async {
+    Thread.detachNewThread {
         var sent = 0
         while sent < bytes.count {
             let written = bytes[sent...].withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
@@ -61,12 +63,12 @@ public func runCommand(_ executable: String, _ arguments: [String], environment:
     let outData = CollectedOutput(), errData = CollectedOutput()
     for (fd, sink) in [(output[0], outData), (errors[0], errData)] {
         group.enter()
-        DispatchQueue.global().async { sink.readToEnd(fd); group.leave() }
+        Thread.detachNewThread { sink.readToEnd(fd); group.leave() }
     }
     let pid = child
     let exited = DispatchSemaphore(value: 0)
     nonisolated(unsafe) var status: Int32 = 0
-    DispatchQueue.global().async {
+    Thread.detachNewThread {
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         exited.signal()
     }
