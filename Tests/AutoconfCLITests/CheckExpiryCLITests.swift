@@ -7,14 +7,7 @@ import Testing
 /// suite's CA) expires in three days.
 @Suite struct CheckExpiryCLITests {
     @Test func aCertificateExpiringSoonIsAWarningAndTheWindowIsAnOption() async throws {
-        let document = """
-            <clientConfig version="1.1"><emailProvider id="example.test"><domain>example.test</domain>
-              <incomingServer type="imap"><hostname>imap.example.test</hostname><port>993</port><socketType>SSL</socketType>
-                <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
-              <outgoingServer type="smtp"><hostname>smtp.example.test</hostname><port>465</port><socketType>SSL</socketType>
-                <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
-            </emailProvider></clientConfig>
-            """
+        let document = sslProviderFile("example.test")
         let server = try await HTTPTestServer.start(routes: [.answer("autoconfig.example.test", "/mail/config-v1.1.xml", body: document)])
         let dns = try await DNSTestServer.dnsmasq(DomainAuditNames.lines)
         defer { dns.stop() }

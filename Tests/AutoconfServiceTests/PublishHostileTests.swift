@@ -13,7 +13,7 @@ import Testing
     static func publishing(tls: Bool = false, change: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> RunningService {
         let directory = TestPaths.temporaryDirectory("publish-hostile")
         for domain in domains {
-            try publishedProvider(domain).write(to: directory.appendingPathComponent("\(domain).xml"), atomically: true, encoding: .utf8)
+            try sslProviderFile(domain).write(to: directory.appendingPathComponent("\(domain).xml"), atomically: true, encoding: .utf8)
         }
         return try await RunningService(serviceConfiguration { configuration in
             configuration.publishDirectories = [directory.path]

@@ -29,7 +29,7 @@ import Testing
             // Written beside and renamed, as editors and deploy tools do.
             try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        try write("alpha.test.xml", publishedProvider("alpha.test"))
+        try write("alpha.test.xml", sslProviderFile("alpha.test"))
         let process = try ServeCommandTests.ServeProcess(serveBinary.path, [
             "--listen", "127.0.0.1:0", "--publish", directory.path, "--no-user-providers", "--idle-timeout", "30", "--log-level", "info",
         ])
@@ -47,8 +47,8 @@ import Testing
         #expect(slow.send("GET /mail/config-v1.1.xml HTTP/1.1\r\nHost: autocon"))
 
         // Edit: a domain added, a port changed. Then SIGHUP.
-        try write("beta.test.xml", publishedProvider("beta.test"))
-        try write("alpha.test.xml", publishedProvider("alpha.test", imapPort: 1993))
+        try write("beta.test.xml", sslProviderFile("beta.test"))
+        try write("alpha.test.xml", sslProviderFile("alpha.test", imapPort: 1993))
         kill(process.process.processIdentifier, SIGHUP)
         try await Self.waitForLog(process, "publish: reloaded", count: 1)
 
@@ -74,7 +74,7 @@ import Testing
         #expect(try Self.get("autoconfig.gamma.test", on: RawHTTPConnection(port: port)).status == 404)
 
         // Mended: the next SIGHUP publishes it.
-        try write("gamma.test.xml", publishedProvider("gamma.test"))
+        try write("gamma.test.xml", sslProviderFile("gamma.test"))
         kill(process.process.processIdentifier, SIGHUP)
         try await Self.waitForLog(process, "publish: reloaded", count: 2)
         #expect(try Self.get("autoconfig.gamma.test", on: kept).status == 200)
@@ -100,14 +100,14 @@ import Testing
     /// from one whole version (old or new), never a dropped connection or a mix.
     @Test func requestsDuringRepeatedReloadsAreAllAnswered() async throws {
         let directory = TestPaths.temporaryDirectory("publish-reload-load")
-        try publishedProvider("alpha.test").write(to: directory.appendingPathComponent("alpha.test.xml"), atomically: true, encoding: .utf8)
+        try sslProviderFile("alpha.test").write(to: directory.appendingPathComponent("alpha.test.xml"), atomically: true, encoding: .utf8)
         let process = try ServeCommandTests.ServeProcess(serveBinary.path, ["--listen", "127.0.0.1:0", "--publish", directory.path, "--no-user-providers", "--log-level", "notice"])
         defer { _ = process.terminate() }
         let port = process.port
         let pid = process.process.processIdentifier
         let signals = Task.detached {
             for index in 0..<20 {
-                try? publishedProvider("alpha.test", imapPort: index.isMultiple(of: 2) ? 1993 : 993)
+                try? sslProviderFile("alpha.test", imapPort: index.isMultiple(of: 2) ? 1993 : 993)
                     .write(to: directory.appendingPathComponent("alpha.test.xml"), atomically: true, encoding: .utf8)
                 kill(pid, SIGHUP)
                 try? await Task.sleep(for: .milliseconds(25))

@@ -20,7 +20,7 @@ import Testing
     @Test func eachDomainGetsItsOwnCertificateByServerName() async throws {
         let directory = TestPaths.temporaryDirectory("publish-sni")
         for domain in ["alpha.test", "beta.test"] {
-            try publishedProvider(domain).write(to: directory.appendingPathComponent("\(domain).xml"), atomically: true, encoding: .utf8)
+            try sslProviderFile(domain).write(to: directory.appendingPathComponent("\(domain).xml"), atomically: true, encoding: .utf8)
         }
         // Each certificate names only its own domain (beta's by wildcard).
         let alpha = try TestCA.shared.issue(["alpha.test", "autoconfig.alpha.test", "autodiscover.alpha.test"])

@@ -6,14 +6,7 @@ import Testing
 /// `autoconf check` and mail server certificates near or past their end: real IMAP/SMTP servers
 /// on 127.0.0.1 with certificates the test issues from the suite's CA for chosen dates.
 @Suite struct CertificateExpiryTests {
-    static let document = """
-        <clientConfig version="1.1"><emailProvider id="example.test"><domain>example.test</domain>
-          <incomingServer type="imap"><hostname>imap.example.test</hostname><port>993</port><socketType>SSL</socketType>
-            <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
-          <outgoingServer type="smtp"><hostname>smtp.example.test</hostname><port>465</port><socketType>SSL</socketType>
-            <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
-        </emailProvider></clientConfig>
-        """
+    static let document = sslProviderFile("example.test")
 
     /// The audit of a domain whose IMAP server has a certificate valid `from`…`until` and whose
     /// SMTP server has an ordinary 30-day one.
