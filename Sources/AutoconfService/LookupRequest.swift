@@ -83,9 +83,16 @@ func decodeBody<T: Decodable>(_ type: T.Type, _ data: ByteBuffer) throws(APIErro
 }
 
 extension LookupParameters {
-    /// The lookup these fields ask for, on `base` (the service's shared instance), with the
-    /// service's deadline rules; bad values are the CLI's one-line messages.
-    func autoconf(base: Autoconf, defaultTimeout: Duration, maxTimeout: Duration) throws(APIError) -> (Autoconf, EmailAddress) {
+    /// The fields checked, with the service's deadline rules: what every lookup path starts from.
+    struct Checked {
+        var email: EmailAddress
+        var timeout: Duration
+        var preferred: ServerType
+        var manual: ManualSettings
+    }
+
+    /// Bad values are the CLI's one-line messages.
+    func checked(defaultTimeout: Duration, maxTimeout: Duration) throws(APIError) -> Checked {
         guard let address = email, !address.isEmpty else { throw APIError(.badRequest, "give an email address (the email field)") }
         let email: EmailAddress
         do { email = try EmailAddress(address) } catch { throw APIError(.badRequest, AutoconfError.invalidAddress(address, error).description) }
@@ -108,18 +115,32 @@ extension LookupParameters {
             throw APIError(.badRequest, error.description)
         }
         if let realName, realName.count > 200 { throw APIError(.badRequest, "realName is longer than 200 characters") }
-        let autoconf = base.withLookupOptions { options in
-            options.timeout = timeout
-            // Unset fields keep the server's own settings.
-            options.offline = offline ?? options.offline
-            options.plugins = plugins?.names ?? options.plugins
-            options.preferredIncoming = ServerType(rawValue: preferred)
-            options.manual = manual
-            options.realName = realName
-            options.cache = refresh == true ? .refresh : options.cache
-        }
+        return Checked(email: email, timeout: timeout, preferred: ServerType(rawValue: preferred), manual: manual)
+    }
+
+    /// Whether a cached answer could be used as it is stored: no refresh, no manual settings and
+    /// no real name (both are applied to the answer per request).
+    func answersFromStoredEntry(_ checked: Checked) -> Bool {
+        refresh != true && realName == nil && checked.manual.isEmpty
+    }
+
+    /// The options these fields set, on the service's own.
+    func apply(_ checked: Checked, to options: inout AutoconfOptions) {
+        options.timeout = checked.timeout
+        // Unset fields keep the server's own settings.
+        options.offline = offline ?? options.offline
+        options.plugins = plugins?.names ?? options.plugins
+        options.preferredIncoming = checked.preferred
+        options.manual = checked.manual
+        options.realName = realName
+        options.cache = refresh == true ? .refresh : options.cache
+    }
+
+    /// The lookup these fields ask for, on `base` (the service's shared instance).
+    func autoconf(base: Autoconf, checked: Checked) throws(APIError) -> Autoconf {
+        let autoconf = base.withLookupOptions { apply(checked, to: &$0) }
         // Unknown plugin names and the like: the same message the CLI prints.
         do { _ = try autoconf.resolver() } catch { throw APIError(.badRequest, error.description) }
-        return (autoconf, email)
+        return autoconf
     }
 }

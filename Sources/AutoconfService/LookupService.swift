@@ -16,6 +16,7 @@ final class LookupService: Sendable {
     let metrics: ServiceMetrics
     let logger: Logger
     let trustedProxies: Set<String>
+    let fingerprints: FingerprintMemo
     private let shuttingDown = Mutex(false)
 
     init(configuration: ServiceConfiguration, logger: Logger, shared: PostgresCache?) {
@@ -32,6 +33,7 @@ final class LookupService: Sendable {
         gate = ConcurrencyGate(limit: configuration.maxConcurrentLookups, onChange: { metrics.setInFlight($0) })
         rateLimiter = RateLimiter(rate: configuration.ratePerSecond, burst: configuration.rateBurst)
         trustedProxies = Set(configuration.trustedProxies)
+        fingerprints = FingerprintMemo()
     }
 
     var tls: Bool { configuration.tlsCertificate != nil }
@@ -47,12 +49,43 @@ final class LookupService: Sendable {
     }
 
     func prepare(_ parameters: LookupParameters) throws(APIError) -> (Autoconf, EmailAddress) {
-        try parameters.autoconf(base: base, defaultTimeout: configuration.defaultTimeout, maxTimeout: configuration.maxTimeout)
+        let checked = try check(parameters)
+        return (try parameters.autoconf(base: base, checked: checked), checked.email)
+    }
+
+    func check(_ parameters: LookupParameters) throws(APIError) -> LookupParameters.Checked {
+        try parameters.checked(defaultTimeout: configuration.defaultTimeout, maxTimeout: configuration.maxTimeout)
+    }
+
+    /// The answer as the CLI's JSON: from a cached answer's rendering when there is one for these
+    /// options and this address (no lookup, no slot: nothing waits), else by a lookup.
+    func lookupBody(_ parameters: LookupParameters) async throws -> String {
+        let checked = try check(parameters)
+        if let body = cachedBody(parameters, checked) { return body }
+        return LookupJSON.encode(try await lookup(parameters, checked), pretty: false)
+    }
+
+    /// The rendered cached answer, when the fields ask for what the cache holds as stored.
+    private func cachedBody(_ parameters: LookupParameters, _ checked: LookupParameters.Checked) -> String? {
+        guard parameters.answersFromStoredEntry(checked), base.options.cache == .use, base.options.cacheStore != nil else { return nil }
+        var options = base.options
+        parameters.apply(checked, to: &options)
+        // Offline lookups answer from provider files and never use the cache.
+        guard !options.offline else { return nil }
+        let start = ContinuousClock.now
+        guard let (body, winner) = cache.cachedBody(for: checked.email, fingerprint: fingerprints.fingerprint(of: options)) else { return nil }
+        metrics.lookupFinished(duration: ContinuousClock.now - start, winner: winner)
+        return body
     }
 
     /// One lookup, holding a slot for its duration.
     func lookup(_ parameters: LookupParameters) async throws -> LookupResult {
-        let (autoconf, email) = try prepare(parameters)
+        try await lookup(parameters, try check(parameters))
+    }
+
+    private func lookup(_ parameters: LookupParameters, _ checked: LookupParameters.Checked) async throws -> LookupResult {
+        let autoconf = try parameters.autoconf(base: base, checked: checked)
+        let email = checked.email
         let slot = try slot()
         defer { withExtendedLifetime(slot) {} }
         let start = ContinuousClock.now

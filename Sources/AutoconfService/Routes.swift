@@ -41,7 +41,6 @@ extension LookupService {
 
     /// 200 with the CLI's `--json` document, found or not.
     func lookupResponse(_ parameters: LookupParameters) async throws -> Response {
-        let result = try await lookup(parameters)
-        return JSONResponse.make(string: LookupJSON.encode(result, pretty: false))
+        JSONResponse.make(string: try await lookupBody(parameters))
     }
 }

@@ -62,13 +62,22 @@ enum JSONResponse {
     static func make(status: HTTPResponse.Status = .ok, json: some Sequence<UInt8>) -> Response {
         var buffer = ByteBuffer()
         buffer.writeBytes(json)
+        return make(status: status, buffer: buffer)
+    }
+
+    static func make(status: HTTPResponse.Status = .ok, string: String) -> Response {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(string.utf8.count + 1)
+        buffer.writeString(string)
+        return make(status: status, buffer: buffer)
+    }
+
+    /// The JSON in `buffer`, with the newline that ends every body.
+    private static func make(status: HTTPResponse.Status, buffer: ByteBuffer) -> Response {
+        var buffer = buffer
         buffer.writeString("\n")
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: buffer))
-    }
-
-    static func make(status: HTTPResponse.Status = .ok, string: String) -> Response {
-        make(status: status, json: Array(string.utf8))
     }
 }

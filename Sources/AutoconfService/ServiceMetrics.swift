@@ -1,6 +1,7 @@
 import CoreMetrics
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The service's metrics: swift-metrics instruments made by a Prometheus factory of its own (no
 /// global bootstrap, so several applications in one process — the tests — keep theirs apart),
@@ -26,16 +27,29 @@ final class ServiceMetrics: Sendable {
     }
 
     func request(route: String, status: Int) {
-        Metrics.Counter(label: "autoconf_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory).increment()
+        counter("autoconf_http_requests_total", [("route", route), ("status", String(status))]).increment()
     }
 
     func lookupFinished(duration: Duration, winner: String?) {
         lookupLatency.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        Metrics.Counter(label: "autoconf_lookup_winner_total", dimensions: [("plugin", winner ?? "none")], factory: factory).increment()
+        counter("autoconf_lookup_winner_total", [("plugin", winner ?? "none")]).increment()
     }
 
     func cacheLookup(hit: Bool, tier: String) {
-        Metrics.Counter(label: hit ? "autoconf_cache_hits_total" : "autoconf_cache_misses_total", dimensions: hit ? [("tier", tier)] : [], factory: factory).increment()
+        counter(hit ? "autoconf_cache_hits_total" : "autoconf_cache_misses_total", hit ? [("tier", tier)] : []).increment()
+    }
+
+    /// Counters by label and dimensions, made once: making one per increment (a registry lookup
+    /// and an allocation) was a visible share of a cached hit. The label sets are few (routes,
+    /// statuses, plugins, tiers), so the table stays small.
+    private let counters = Mutex<[String: Metrics.Counter]>([:])
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Counter {
+        let key = ([label] + dimensions.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{1}")
+        if let known = counters.withLock({ $0[key] }) { return known }
+        let made = Metrics.Counter(label: label, dimensions: dimensions, factory: factory)
+        counters.withLock { $0[key] = made }
+        return made
     }
 
     func setInFlight(_ count: Int) { inFlight.record(count) }

@@ -80,15 +80,26 @@ public struct LookupCache: Sendable {
     /// as a result for `email`, or nil when they do not decode, are for another domain or other
     /// options, or are older than `ttl`. The bytes are untrusted input: every server is validated.
     public func decodeEntry(_ data: Data, for email: EmailAddress, fingerprint: String, realName: String? = nil, now: Date = Date()) -> LookupResult? {
+        decodeStampedEntry(data, for: email, fingerprint: fingerprint, realName: realName, now: now)?.result
+    }
+
+    /// Whether an entry stored at `storedAt` is still used at `now`.
+    package func isFresh(storedAt: Date, now: Date = Date()) -> Bool {
+        let age = now.timeIntervalSince(storedAt)
+        // A date in the future (clock change, edited file) counts as stale, too.
+        return age >= -60 && age < ttl.seconds
+    }
+
+    /// `decodeEntry` with the time the entry was stored (a front end that keeps the rendered
+    /// answer checks `isFresh` itself on each use).
+    package func decodeStampedEntry(_ data: Data, for email: EmailAddress, fingerprint: String, realName: String? = nil, now: Date = Date()) -> (result: LookupResult, storedAt: Date)? {
         guard data.count <= Self.maximumFileSize else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         guard let entry = try? decoder.decode(Entry.self, from: data),
               entry.formatVersion == Self.formatVersion, entry.domain == email.domain, entry.fingerprint == fingerprint
         else { return nil }
-        let age = now.timeIntervalSince(entry.storedAt)
-        // A date in the future (clock change, edited file) counts as stale, too.
-        guard age >= -60, age < ttl.seconds else { return nil }
+        guard isFresh(storedAt: entry.storedAt, now: now) else { return nil }
         let candidates = entry.candidates.compactMap { stored -> Candidate? in
             var candidate = AddressTemplating.specialize(stored, to: email, realName: realName)
             // The file is input like any other: servers that fail validation are dropped.
@@ -100,10 +111,11 @@ public struct LookupCache: Sendable {
             return candidate
         }
         guard !candidates.isEmpty || entry.unsupported != nil else { return nil }
-        return LookupResult(
+        let result = LookupResult(
             email: email, candidates: candidates, unsupported: entry.unsupported,
             reports: [PluginReport(plugin: "cache", rank: 0, status: .found, candidates: candidates.count, failure: nil, elapsedMilliseconds: 0)],
             elapsedMilliseconds: 0, deadlineReached: false)
+        return (result, entry.storedAt)
     }
 
     /// Stores a result that found something (not-found and network failures are not cached: the

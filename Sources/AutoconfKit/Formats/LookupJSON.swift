@@ -198,6 +198,16 @@ public enum LookupJSON {
         /// The JSON between the occurrences of the token.
         let pieces: [String]
 
+        /// A stand-in local part: letters and digits only, random per call, so no remote document
+        /// can contain it, and with no proper prefix that is also a suffix, so no text next to it
+        /// can fake a match.
+        package static func randomToken() -> String {
+            "acsplice" + (0..<2).map { _ in
+                let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+                return String(repeating: "0", count: 16 - hex.count) + hex
+            }.joined()
+        }
+
         package init?(_ result: LookupResult, token: String) {
             let servers = result.candidates.flatMap { $0.configuration.incoming + $0.configuration.outgoing }
             if servers.contains(where: { ($0.hostname ?? "").utf8ContainsBytes(of: token) || ($0.url ?? "").utf8ContainsBytes(of: token) }) {
@@ -205,6 +215,9 @@ public enum LookupJSON {
             }
             pieces = LookupJSON.encode(result, pretty: false).utf8Split(separator: token)
         }
+
+        /// The bytes of the pieces (what the template holds in memory, roughly).
+        package var byteCount: Int { pieces.reduce(0) { $0 + $1.utf8.count } }
 
         /// The line for the address whose local part is `localPart`.
         /// Its storage reserved to the exact size: `joined(separator:)` grows it by doubling and
