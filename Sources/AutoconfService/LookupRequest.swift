@@ -24,7 +24,7 @@ struct LookupParameters: Decodable, Sendable {
     struct PluginList: Decodable, Sendable {
         var names: [String]
         init(names: [String]) { self.names = names }
-        init(_ text: String) { names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        init(_ text: String) { names = text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let text = try? container.decode(String.self) { self.init(text) } else { self.init(names: try container.decode([String].self)) }

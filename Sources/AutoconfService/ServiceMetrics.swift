@@ -27,28 +27,41 @@ final class ServiceMetrics: Sendable {
     }
 
     func request(route: String, status: Int) {
-        counter("autoconf_http_requests_total", [("route", route), ("status", String(status))]).increment()
+        Self.counter(in: requestCounters, for: RouteStatus(route: route, status: status)) {
+            Metrics.Counter(label: "autoconf_http_requests_total", dimensions: [("route", route), ("status", String(status))], factory: factory)
+        }.increment()
     }
 
     func lookupFinished(duration: Duration, winner: String?) {
         lookupLatency.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        counter("autoconf_lookup_winner_total", [("plugin", winner ?? "none")]).increment()
+        let plugin = winner ?? "none"
+        Self.counter(in: winnerCounters, for: plugin) {
+            Metrics.Counter(label: "autoconf_lookup_winner_total", dimensions: [("plugin", plugin)], factory: factory)
+        }.increment()
     }
 
     func cacheLookup(hit: Bool, tier: String) {
-        counter(hit ? "autoconf_cache_hits_total" : "autoconf_cache_misses_total", hit ? [("tier", tier)] : []).increment()
+        Self.counter(in: cacheCounters, for: hit ? tier : "") {
+            Metrics.Counter(label: hit ? "autoconf_cache_hits_total" : "autoconf_cache_misses_total", dimensions: hit ? [("tier", tier)] : [], factory: factory)
+        }.increment()
     }
 
-    /// Counters by label and dimensions, made once: making one per increment (a registry lookup
-    /// and an allocation) was a visible share of a cached hit. The label sets are few (routes,
-    /// statuses, plugins, tiers), so the table stays small.
-    private let counters = Mutex<[String: Metrics.Counter]>([:])
+    // Counters made once per label set: making one per increment (a registry lookup and an
+    // allocation) was a visible share of a cached hit. The sets are few (routes × statuses,
+    // plugins, cache tiers), so the tables stay small.
+    private struct RouteStatus: Hashable {
+        var route: String
+        var status: Int
+    }
+    private let requestCounters = Mutex<[RouteStatus: Metrics.Counter]>([:])
+    private let winnerCounters = Mutex<[String: Metrics.Counter]>([:])
+    /// By tier; "" is the miss counter.
+    private let cacheCounters = Mutex<[String: Metrics.Counter]>([:])
 
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Counter {
-        let key = ([label] + dimensions.map { "\($0.0)=\($0.1)" }).joined(separator: "\u{1}")
-        if let known = counters.withLock({ $0[key] }) { return known }
-        let made = Metrics.Counter(label: label, dimensions: dimensions, factory: factory)
-        counters.withLock { $0[key] = made }
+    private static func counter<Key: Hashable & Sendable>(in table: borrowing Mutex<[Key: Metrics.Counter]>, for key: Key, make: () -> Metrics.Counter) -> Metrics.Counter {
+        if let known = table.withLock({ $0[key] }) { return known }
+        let made = make()
+        table.withLock { $0[key] = made }
         return made
     }
 

@@ -149,7 +149,7 @@ struct Failure: Error {
 }
 
 LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
+    var handler = ServiceLogHandler(label: label)
     handler.logLevel = .trace
     return handler
 }

@@ -29,10 +29,18 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
     public init(_ text: String) throws(AddressError) {
         let input = text.trimmed
         guard !input.isEmpty else { throw .empty }
-        if let bad = input.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            throw .controlCharacter(bad.value)
+        // ASCII (nearly every address) is checked byte by byte: the same verdicts as the
+        // Unicode checks below, whose property lookups were most of parsing an address.
+        let isASCII = input.utf8.allSatisfy { $0 < 0x80 }
+        if isASCII {
+            if let bad = input.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) { throw .controlCharacter(UInt32(bad)) }
+            if input.utf8.contains(0x20) { throw .whitespace }
+        } else {
+            if let bad = input.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+                throw .controlCharacter(bad.value)
+            }
+            if input.contains(where: { $0 == " " || $0 == "\t" }) { throw .whitespace }
         }
-        if input.contains(where: { $0 == " " || $0 == "\t" }) { throw .whitespace }
         let pieces = input.split(separator: "@", omittingEmptySubsequences: false)
         guard pieces.count == 2 else {
             throw pieces.count < 2 ? .missingAt : .multipleAt
@@ -47,7 +55,12 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         }
         // Characters a mailbox name may not contain unquoted (RFC 5322 specials); we do not accept
         // quoted local parts: no mail client setup needs them and they invite injection.
-        if let bad = local.first(where: { "()<>[]:;,\\\"".contains($0) }) {
+        let specials = "()<>[]:;,\\\""
+        if isASCII {
+            if let bad = local.utf8.first(where: { specials.utf8.contains($0) }) {
+                throw .invalidLocalPart("character '\(Character(UnicodeScalar(bad)))' is not allowed in the local part")
+            }
+        } else if let bad = local.first(where: { specials.contains($0) }) {
             throw .invalidLocalPart("character '\(bad)' is not allowed in the local part")
         }
         // One canonical form: at most one trailing dot, stripped; "x.com.." is refused.

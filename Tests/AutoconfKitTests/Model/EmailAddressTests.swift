@@ -78,3 +78,34 @@ import Testing
         return [label, label, label, String(repeating: "b", count: length - 3 * 64)].joined(separator: ".")
     }
 }
+
+/// ASCII addresses are checked byte by byte (`EmailAddress.init`): every ASCII character in every
+/// position must get the verdict of the Unicode checks, as written here once more.
+@Suite struct EmailAddressASCIIPathTests {
+    /// The Unicode path's first checks: control, whitespace, then after the split the specials.
+    static func reference(_ input: String) -> AddressError? {
+        let trimmed = input.trimmed
+        if let bad = trimmed.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) { return .controlCharacter(bad.value) }
+        if trimmed.contains(where: { $0 == " " || $0 == "\t" }) { return .whitespace }
+        let pieces = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty else { return nil }
+        let local = String(pieces[0])
+        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return nil }
+        if let bad = local.first(where: { "()<>[]:;,\\\"".contains($0) }) {
+            return .invalidLocalPart("character '\(bad)' is not allowed in the local part")
+        }
+        return nil
+    }
+
+    @Test func everyASCIICharacterGetsTheUnicodeChecksVerdict() {
+        for byte in UInt8(0)..<0x80 {
+            let character = String(UnicodeScalar(byte))
+            for input in ["a\(character)b@example.com", "\(character)@example.com", "ab@ex\(character)ample.com", "a\r\(character)@example.com"] {
+                var got: AddressError?
+                do { _ = try EmailAddress(input) } catch { got = error }
+                guard let expected = Self.reference(input) else { continue }
+                #expect(got == expected, "\(input.debugDescription): \(String(describing: got)) vs \(expected)")
+            }
+        }
+    }
+}
