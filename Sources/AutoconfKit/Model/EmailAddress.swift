@@ -50,7 +50,8 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         guard !local.isEmpty else { throw .emptyLocalPart }
         guard !rawDomain.isEmpty else { throw .emptyDomain }
         guard local.utf8.count <= Self.maximumLocalPartLength else { throw .localPartTooLong(local.utf8.count) }
-        guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+        let doubleDot = isASCII ? zip(local.utf8, local.utf8.dropFirst()).contains { $0 == 0x2E && $1 == 0x2E } : local.contains("..")
+        guard !local.hasPrefix("."), !local.hasSuffix("."), !doubleDot else {
             throw .invalidLocalPart("dots may not start, end or repeat in the local part")
         }
         // Characters a mailbox name may not contain unquoted (RFC 5322 specials); we do not accept

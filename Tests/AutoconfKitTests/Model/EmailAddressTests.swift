@@ -90,7 +90,10 @@ import Testing
         let pieces = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard pieces.count == 2, !pieces[0].isEmpty, !pieces[1].isEmpty else { return nil }
         let local = String(pieces[0])
-        guard local.utf8.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return nil }
+        guard local.utf8.count <= 64 else { return nil }
+        guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+            return .invalidLocalPart("dots may not start, end or repeat in the local part")
+        }
         if let bad = local.first(where: { "()<>[]:;,\\\"".contains($0) }) {
             return .invalidLocalPart("character '\(bad)' is not allowed in the local part")
         }
@@ -100,7 +103,8 @@ import Testing
     @Test func everyASCIICharacterGetsTheUnicodeChecksVerdict() {
         for byte in UInt8(0)..<0x80 {
             let character = String(UnicodeScalar(byte))
-            for input in ["a\(character)b@example.com", "\(character)@example.com", "ab@ex\(character)ample.com", "a\r\(character)@example.com"] {
+            for input in ["a\(character)b@example.com", "\(character)@example.com", "ab@ex\(character)ample.com", "a\r\(character)@example.com",
+                          "a.\(character)@example.com", "a\(character).b@example.com", ".\(character)@example.com"] {
                 var got: AddressError?
                 do { _ = try EmailAddress(input) } catch { got = error }
                 guard let expected = Self.reference(input) else { continue }
