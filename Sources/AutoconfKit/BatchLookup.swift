@@ -96,9 +96,11 @@ package struct BatchLookup: Sendable {
         var firstIndexes: [Int] = []
         var firstOfDomain: [String: Int] = [:]
         var others: [Int: [Int]] = [:]
+        // A batch's addresses repeat their domains: each domain is checked and converted once.
+        var domains = EmailAddress.DomainMemo()
         for (index, line) in lines.enumerated() {
             do {
-                let email = try EmailAddress(line.input)
+                let email = try EmailAddress(line.input, memo: &domains)
                 parsed[index] = email
                 if let first = firstOfDomain[email.domain] {
                     others[first, default: []].append(index)

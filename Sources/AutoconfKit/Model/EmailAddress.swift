@@ -27,14 +27,55 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
     /// Parses and validates `text` (surrounding whitespace trimmed).
     /// - Throws: `AddressError` naming the first problem.
     public init(_ text: String) throws(AddressError) {
+        let (local, rawDomain) = try Self.split(text)
+        try self.init(local: local, domain: try Self.canonicalDomain(rawDomain).get())
+    }
+
+    /// The canonical forms of the domains parsed so far: a batch of addresses checks and converts
+    /// each of its domains once (IDNA, the public suffix list) instead of once per address.
+    package struct DomainMemo: Sendable {
+        fileprivate var known: [String: Result<CanonicalDomain, AddressError>] = [:]
+        package init() {}
+    }
+
+    /// As `init(_:)`, with the domain's part of the work looked up in `memo` (same result, same errors).
+    package init(_ text: String, memo: inout DomainMemo) throws(AddressError) {
+        let (local, rawDomain) = try Self.split(text)
+        let canonical: Result<CanonicalDomain, AddressError>
+        if let known = memo.known[rawDomain] {
+            canonical = known
+        } else {
+            canonical = Self.canonicalDomain(rawDomain)
+            memo.known[rawDomain] = canonical
+        }
+        try self.init(local: local, domain: try canonical.get())
+    }
+
+    fileprivate struct CanonicalDomain: Sendable {
+        var ascii: String
+        var unicode: String
+    }
+
+    private init(local: String, domain: CanonicalDomain) throws(AddressError) {
+        guard local.utf8.count + 1 + domain.ascii.utf8.count <= Self.maximumAddressLength else {
+            throw .tooLong(local.utf8.count + 1 + domain.ascii.utf8.count)
+        }
+        self.localPart = local
+        self.domain = domain.ascii
+        self.unicodeDomain = domain.unicode
+    }
+
+    /// The checks of the whole text and of the local part, in order; the local part and the raw domain.
+    private static func split(_ text: String) throws(AddressError) -> (local: String, rawDomain: String) {
         let input = text.trimmed
         guard !input.isEmpty else { throw .empty }
-        // ASCII (nearly every address) is checked byte by byte: the same verdicts as the
-        // Unicode checks below, whose property lookups were most of parsing an address.
-        let isASCII = input.utf8.allSatisfy { $0 < 0x80 }
-        if isASCII {
+        // Plain ASCII (nearly every address): its Characters are its bytes ("\r\n", the one
+        // two-byte Character, holds control characters and is refused first), so the checks
+        // below compare bytes; the Character and scalar forms cost most of a batch's parsing.
+        let ascii = input.utf8.allSatisfy { $0 < 0x80 }
+        if ascii {
             if let bad = input.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) { throw .controlCharacter(UInt32(bad)) }
-            if input.utf8.contains(0x20) { throw .whitespace }
+            if input.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { throw .whitespace }
         } else {
             if let bad = input.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
                 throw .controlCharacter(bad.value)
@@ -50,42 +91,42 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         guard !local.isEmpty else { throw .emptyLocalPart }
         guard !rawDomain.isEmpty else { throw .emptyDomain }
         guard local.utf8.count <= Self.maximumLocalPartLength else { throw .localPartTooLong(local.utf8.count) }
-        let doubleDot = isASCII ? zip(local.utf8, local.utf8.dropFirst()).contains { $0 == 0x2E && $1 == 0x2E } : local.contains("..")
-        guard !local.hasPrefix("."), !local.hasSuffix("."), !doubleDot else {
+        guard !local.hasPrefix("."), !local.hasSuffix("."), !(ascii ? local.utf8ContainsBytes(of: "..") : local.contains("..")) else {
             throw .invalidLocalPart("dots may not start, end or repeat in the local part")
         }
         // Characters a mailbox name may not contain unquoted (RFC 5322 specials); we do not accept
         // quoted local parts: no mail client setup needs them and they invite injection.
-        let specials = "()<>[]:;,\\\""
-        if isASCII {
-            if let bad = local.utf8.first(where: { specials.utf8.contains($0) }) {
+        if ascii {
+            if let bad = local.utf8.first(where: { Self.specials.contains($0) }) {
                 throw .invalidLocalPart("character '\(Character(UnicodeScalar(bad)))' is not allowed in the local part")
             }
-        } else if let bad = local.first(where: { specials.contains($0) }) {
+        } else if let bad = local.first(where: { "()<>[]:;,\\\"".contains($0) }) {
             throw .invalidLocalPart("character '\(bad)' is not allowed in the local part")
         }
+        return (local, rawDomain)
+    }
+
+    private static let specials = Set("()<>[]:;,\\\"".utf8)
+
+    /// The checks of the domain and its A-label and U-label forms: a function of the raw domain alone.
+    private static func canonicalDomain(_ rawDomain: String) -> Result<CanonicalDomain, AddressError> {
         // One canonical form: at most one trailing dot, stripped; "x.com.." is refused.
-        if rawDomain.hasSuffix("..") { throw .invalidDomain(rawDomain, "the domain ends in more than one dot") }
+        if rawDomain.hasSuffix("..") { return .failure(.invalidDomain(rawDomain, "the domain ends in more than one dot")) }
         var domain = rawDomain.hasSuffix(".") ? String(rawDomain.dropLast()) : rawDomain
-        if domain.hasPrefix("[") { throw .invalidDomain(rawDomain, "address literals are not supported") }
+        if domain.hasPrefix("[") { return .failure(.invalidDomain(rawDomain, "address literals are not supported")) }
         switch IDNA.toASCII(domain) {
         case .success(let ascii): domain = ascii
-        case .failure(let error): throw .invalidDomain(rawDomain, error.message)
+        case .failure(let error): return .failure(.invalidDomain(rawDomain, error.message))
         }
-        if let problem = Hostname.problem(domain) { throw .invalidDomain(rawDomain, problem) }
+        if let problem = Hostname.problem(domain) { return .failure(.invalidDomain(rawDomain, problem)) }
         guard !domain.hasSuffix("."), !domain.hasPrefix("."), !domain.contains("..") else {
-            throw .invalidDomain(rawDomain, "the domain has an empty label")
+            return .failure(.invalidDomain(rawDomain, "the domain has an empty label"))
         }
-        guard domain.contains(".") else { throw .invalidDomain(rawDomain, "a mail domain needs at least two labels") }
+        guard domain.contains(".") else { return .failure(.invalidDomain(rawDomain, "a mail domain needs at least two labels")) }
         // Every derived host (autoconfig.D, autodiscover.D, D/.well-known) would belong to a
         // registry, not a mail provider.
-        if PublicSuffix.isPublicSuffix(domain) { throw .invalidDomain(rawDomain, "'\(domain)' is a public suffix, not a mail domain") }
-        guard local.utf8.count + 1 + domain.utf8.count <= Self.maximumAddressLength else {
-            throw .tooLong(local.utf8.count + 1 + domain.utf8.count)
-        }
-        self.localPart = local
-        self.domain = domain
-        self.unicodeDomain = IDNA.toUnicode(domain)
+        if PublicSuffix.isPublicSuffix(domain) { return .failure(.invalidDomain(rawDomain, "'\(domain)' is a public suffix, not a mail domain")) }
+        return .success(CanonicalDomain(ascii: domain, unicode: IDNA.toUnicode(domain)))
     }
 
     /// The same mailbox name at another address (Autodiscover redirectAddr).

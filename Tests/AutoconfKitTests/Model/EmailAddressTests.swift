@@ -46,6 +46,51 @@ import Testing
         #expect(throws: AddressError.self) { try EmailAddress("a..b@c.example") }
     }
 
+    /// The checks of plain ASCII addresses compare bytes; these pin the errors both forms give.
+    @Test(arguments: [
+        ("a\u{7}@b.example", AddressError.controlCharacter(7)), ("a\u{7F}@b.example", .controlCharacter(0x7F)),
+        ("a\tb@c.example", .controlCharacter(9)), ("ä\u{85}@b.example", .controlCharacter(0x85)), ("a\u{85}@b.example", .controlCharacter(0x85)),
+        ("a b@c.example", .whitespace), ("ä b@c.example", .whitespace),
+        ("a(b@c.example", .invalidLocalPart("character '(' is not allowed in the local part")),
+        ("a\"b@c.example", .invalidLocalPart("character '\"' is not allowed in the local part")),
+        ("a\\b@c.example", .invalidLocalPart("character '\\' is not allowed in the local part")),
+        ("ä;b@c.example", .invalidLocalPart("character ';' is not allowed in the local part")),
+        ("a..b@c.example", .invalidLocalPart("dots may not start, end or repeat in the local part")),
+        ("ä..b@c.example", .invalidLocalPart("dots may not start, end or repeat in the local part")),
+        // A combining mark makes "." + U+0301 one Character: no repeated dot, no '(' either.
+        ("a.\u{301}.b@c.example", nil), ("a(\u{301}b@c.example", nil),
+    ] as [(String, AddressError?)])
+    func asciiAndUnicodeChecksAgree(input: String, expected: AddressError?) {
+        if let expected {
+            #expect(throws: expected) { try EmailAddress(input) }
+        } else {
+            #expect(throws: Never.self) { try EmailAddress(input) }
+        }
+    }
+
+    /// A batch parses with a memo of its domains: the same addresses and the same errors, in the
+    /// same order of checks (a bad local part is named before a bad domain seen before).
+    @Test func theDomainMemoChangesNothing() {
+        let inputs = [
+            "Alice@Example.ORG", "bob@Example.ORG", "jörg@müller.de", "x@MÜLLER.de", "a(b@bad..example", "ok@bad..example", "ok@bad..example",
+            "a@localhost", "b@localhost", "c@co.uk", "d@co.uk", "e@Example.ORG.", "f@example.org", String(repeating: "l", count: 64) + "@example.org",
+            String(repeating: "l", count: 64) + "@" + String(repeating: "d", count: 60) + "." + String(repeating: "e", count: 60) + "."
+                + String(repeating: "f", count: 60) + ".example", "a@[192.0.2.1]", "@example.org", "a@", "a@@example.org",
+        ]
+        func outcome(_ parse: () throws(AddressError) -> EmailAddress) -> String {
+            do {
+                let email = try parse()
+                return "\(email.localPart) \(email.domain) \(email.unicodeDomain)"
+            } catch {
+                return "error: \(error)"
+            }
+        }
+        var memo = EmailAddress.DomainMemo()
+        for input in inputs + inputs {
+            #expect(outcome { () throws(AddressError) in try EmailAddress(input, memo: &memo) } == outcome { () throws(AddressError) in try EmailAddress(input) }, "\(input)")
+        }
+    }
+
     @Test func errorMessagesNameTheProblem() {
         do {
             _ = try EmailAddress("a@b@c.example")
