@@ -41,7 +41,8 @@ enum AddressTemplating {
                     continue
                 }
                 var value = text
-                for placeholder in ["%EMAILLOCALPART%", "%EMAILADDRESS%", "%EMAILDOMAIN%", "%REALNAME%"] {
+                // Only the placeholders the text holds: each `replacing` builds a search table.
+                for placeholder in ["%EMAILLOCALPART%", "%EMAILADDRESS%", "%EMAILDOMAIN%", "%REALNAME%"] where value.mayContainCharacters(of: placeholder) {
                     value = value.replacing(placeholder, with: "")
                 }
                 let lowered = value.lowercased()
@@ -126,9 +127,13 @@ enum AddressTemplating {
             if value == email.localPart { return "%EMAILLOCALPART%" }
             return text(value)
         }
+        let address = email.address, encodedAddress = "\(email.localPart)%40\(email.domain)"
         func text(_ value: String) -> String {
-            value.replacing(email.address, with: "%EMAILADDRESS%")
-                .replacing("\(email.localPart)%40\(email.domain)", with: "%EMAILADDRESS%")
+            var value = value
+            // Most texts hold neither: skip the `replacing` calls (each builds a search table).
+            if value.mayContainCharacters(of: address) { value = value.replacing(address, with: "%EMAILADDRESS%") }
+            if value.mayContainCharacters(of: encodedAddress) { value = value.replacing(encodedAddress, with: "%EMAILADDRESS%") }
+            return value
         }
         copy.configuration.incoming = candidate.configuration.incoming.map { server in
             var item = server
@@ -179,21 +184,34 @@ enum AddressTemplating {
 extension String {
     /// True when the UTF-8 bytes of `needle` occur in this string's bytes (no Unicode semantics).
     func utf8ContainsBytes(of needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first else { return true }
-        let bytes = Array(utf8)
-        guard bytes.count >= pattern.count else { return false }
-        var index = 0
-        let last = bytes.count - pattern.count
-        while index <= last {
-            if bytes[index] == first {
-                var offset = 1
-                while offset < pattern.count && bytes[index + offset] == pattern[offset] { offset += 1 }
-                if offset == pattern.count { return true }
+        // In place (`withUTF8`): copying both into arrays cost more than the search.
+        var text = self, needle = needle
+        return text.withUTF8 { bytes in
+            needle.withUTF8 { pattern in
+                guard let first = pattern.first else { return true }
+                guard bytes.count >= pattern.count else { return false }
+                var index = 0
+                let last = bytes.count - pattern.count
+                while index <= last {
+                    if bytes[index] == first {
+                        var offset = 1
+                        while offset < pattern.count && bytes[index + offset] == pattern[offset] { offset += 1 }
+                        if offset == pattern.count { return true }
+                    }
+                    index += 1
+                }
+                return false
             }
-            index += 1
         }
-        return false
+    }
+
+    /// False only when no Character match of `needle` can occur in this string (what
+    /// `replacing` and `contains` look for), decided by a byte search: for a needle of ASCII
+    /// without `K`, `` ` `` and `;` — the ASCII characters that other characters are canonically
+    /// equivalent to (U+212A, U+1FEF, U+037E) — every Character match is a byte match.
+    func mayContainCharacters(of needle: String) -> Bool {
+        let byteSafe = needle.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: "`") && $0 != UInt8(ascii: ";") }
+        return !byteSafe || utf8ContainsBytes(of: needle)
     }
 }
 
