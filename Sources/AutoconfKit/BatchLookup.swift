@@ -54,22 +54,18 @@ package struct BatchLookup: Sendable {
 
     /// How a front end renders a domain's shared answer once for all its addresses: `template`
     /// renders a result for the stand-in address `token@domain` (nil: this rendering cannot be
-    /// filled in), `fill` makes an address's line from it and the address's local part, and
-    /// `contains` says whether a rendering holds `token` (then the data itself does, and every
-    /// address is rendered on its own). `fill(template(r′), token, l)` must equal `render(r)`
-    /// for the result r of the address with local part l and r′ the same answer for the stand-in.
+    /// filled in), `fill` makes an address's line from it and the address's local part.
+    /// `fill(template(r′), token, l)` must print as `render(r)` for the result r of the address
+    /// with local part l and r′ the same answer for the stand-in (a front end may defer the
+    /// filling to its printing: the batch holds the lines until their turn). A result whose data
+    /// holds the token (`AddressTemplating.mentions`) is rendered address by address instead.
     package struct SharedRendering<Rendered: Sendable>: Sendable {
         package var template: @Sendable (LookupResult, _ token: String) -> Rendered?
         package var fill: @Sendable (Rendered, _ localPart: String) -> Rendered
-        package var contains: @Sendable (Rendered, _ token: String) -> Bool
 
-        package init(
-            template: @escaping @Sendable (LookupResult, String) -> Rendered?, fill: @escaping @Sendable (Rendered, String) -> Rendered,
-            contains: @escaping @Sendable (Rendered, String) -> Bool
-        ) {
+        package init(template: @escaping @Sendable (LookupResult, String) -> Rendered?, fill: @escaping @Sendable (Rendered, String) -> Rendered) {
             self.template = template
             self.fill = fill
-            self.contains = contains
         }
     }
 
@@ -202,15 +198,25 @@ struct DomainOutcome<Rendered: Sendable>: Sendable {
         self.index = index
         do {
             let found = try await autoconf.lookup(email)
-            let first = render(.result(found))
-            rendered = first
             let generalized = sharers.isEmpty ? nil : AddressTemplating.independent(found)
             var template: Rendered?
-            if let generalized, let sharedRendering, sharers.contains(where: { $0.email != email }), !sharedRendering.contains(first, token),
+            if let generalized, let sharedRendering, sharers.contains(where: { $0.email != email }), !AddressTemplating.mentions(token, in: found),
                 let standIn = try? EmailAddress("\(token)@\(email.domain)"), standIn.domain == email.domain
             {
                 template = sharedRendering.template(AddressTemplating.rebase(found, generalized: generalized, to: standIn, realName: realName), token)
             }
+            // The first address's line from the template too (one encoding per domain, not two)
+            // when the answer rebased onto its own address is the answer itself: the rendering is
+            // a function of the result, so it is then the line `render` would make.
+            let first: Rendered
+            if let template, let sharedRendering, let generalized,
+                AddressTemplating.rebase(found, generalized: generalized, to: email, realName: realName).candidates == found.candidates
+            {
+                first = sharedRendering.fill(template, email.localPart)
+            } else {
+                first = render(.result(found))
+            }
+            rendered = first
             shared = sharers.map { sharer in
                 if sharer.email == email { return (sharer.index, first) }
                 guard let generalized else { return (sharer.index, nil) }

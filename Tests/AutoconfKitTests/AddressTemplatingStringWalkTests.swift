@@ -79,4 +79,39 @@ import Testing
         #expect(Self.reflected(SocketType.allCases).isEmpty && Self.reflected(Provenance.Channel.https).isEmpty)
         #expect(Self.reflected(Instruction.Kind.appPassword).isEmpty && Self.reflected(CollaborationService.Kind.fileShare).isEmpty)
     }
+
+    /// The batch's token check reads every string of a whole result: what reflection finds in a
+    /// result with every field set, and the stored properties of each type it walks, pinned.
+    @Test func theResultWalkFindsWhatReflectionFinds() throws {
+        var result = LookupResult(
+            email: try EmailAddress("user@müller.de"), candidates: [Self.full, Self.empty],
+            unsupported: UnsupportedProvider(providerID: "u-id", displayName: "u-name", explanation: "u-why", url: "u-url", plugin: "u-p", source: "u-s"),
+            reports: [
+                PluginReport(plugin: "r1", rank: 0, status: .failed, candidates: 0, failure: PluginFailure(.network, "r1-failure"), elapsedMilliseconds: 1, networkUse: .dnsRecords),
+                PluginReport(plugin: "r2", rank: 1, status: .found, candidates: 2, failure: nil, elapsedMilliseconds: 2),
+            ],
+            elapsedMilliseconds: 3, deadlineReached: true)
+        result.nonexistentDomain = "nx"
+        result.patienceNote = "patience"
+        var texts: [String] = []
+        AddressTemplating.collectStrings(of: result, into: &texts)
+        #expect(texts.sorted() == Self.reflected(result))
+        func labels(_ value: Any) -> [String] { Mirror(reflecting: value).children.map { $0.label ?? "?" } }
+        #expect(labels(result) == ["email", "candidates", "unsupported", "reports", "elapsedMilliseconds", "deadlineReached", "nonexistentDomain", "patienceNote"])
+        #expect(labels(result.email) == ["localPart", "domain", "unicodeDomain"])
+        #expect(labels(result.reports[0]) == ["plugin", "rank", "status", "candidates", "failure", "elapsedMilliseconds", "networkUse"])
+        #expect(labels(result.reports[0].failure!) == ["kind", "message"])
+        #expect(Self.reflected(PluginReport.Status.timedOut).isEmpty && Self.reflected(NetworkUse.hostsByName).isEmpty)
+        #expect(Self.reflected(PluginFailure.Kind.dnssecBogus).isEmpty)
+
+        // The walk's strings searched by bytes: a token anywhere is found, inside a Character too.
+        let token = "acsplice0123456789"
+        #expect(!AddressTemplating.mentions(token, in: result))
+        var marked = [result, result, result, result]
+        marked[0].reports[0].failure?.message = "x\u{301}" + token
+        marked[1].patienceNote = token
+        marked[2].candidates[0].configuration.instructions[0].texts["en"] = "\u{301}\(token)\u{301}"
+        marked[3].candidates[1].provenance.redirects = ["https://a/" + token]
+        for result in marked { #expect(AddressTemplating.mentions(token, in: result)) }
+    }
 }

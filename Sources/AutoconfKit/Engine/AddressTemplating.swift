@@ -114,6 +114,29 @@ enum AddressTemplating {
         texts.append(contentsOf: provenance.registrableDomains)
     }
 
+    /// Whether any string of `result` holds `token` (bytes compared, so a match inside a
+    /// Character counts too): a batch's stand-in token must not already occur in the data, or
+    /// filling in the address would replace it. Every string a lookup's JSON prints comes from
+    /// one of these (a test compares the walk with a `Mirror` walk of a fully set result).
+    static func mentions(_ token: String, in result: LookupResult) -> Bool {
+        var texts: [String] = []
+        collectStrings(of: result, into: &texts)
+        return texts.contains { $0.utf8ContainsBytes(of: token) }
+    }
+
+    /// Every string stored in the result, field by field (`collectStrings(of:)` for each candidate).
+    static func collectStrings(of result: LookupResult, into texts: inout [String]) {
+        texts += [result.email.localPart, result.email.domain, result.email.unicodeDomain]
+        for candidate in result.candidates { collectStrings(of: candidate, into: &texts) }
+        if let unsupported = result.unsupported { collectStrings(of: unsupported, into: &texts) }
+        for report in result.reports {
+            texts.append(report.plugin)
+            if let failure = report.failure { texts.append(failure.message) }
+        }
+        if let note = result.nonexistentDomain { texts.append(note) }
+        if let note = result.patienceNote { texts.append(note) }
+    }
+
     static func collectStrings(of unsupported: UnsupportedProvider, into texts: inout [String]) {
         for text in [unsupported.providerID, unsupported.displayName, unsupported.explanation, unsupported.url, unsupported.plugin, unsupported.source] {
             if let text { texts.append(text) }

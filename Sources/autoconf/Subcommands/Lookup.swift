@@ -174,8 +174,7 @@ struct Lookup: AsyncParsableCommand {
             template: { result, token in
                 LookupJSON.Template(result, token: token).map { BatchRendered(text: "", found: result.found, template: $0) }
             },
-            fill: { line, localPart in BatchRendered(text: line.template?.filled(localPart: localPart) ?? line.text, found: line.found) },
-            contains: { line, token in line.text.contains(token) })
+            fill: { line, localPart in BatchRendered(text: line.template?.filled(localPart: localPart) ?? line.text, found: line.found) })
         await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, render: render, shared: shared, emit: emit, flushed: { output.flush() })
         output.flush()
         meter?.finish()
