@@ -54,8 +54,13 @@ final class BatchOutput: Sendable {
     private let buffer = Mutex("")
 
     func append(_ line: String) {
+        append { $0 += line }
+    }
+
+    /// Appends the line `write` writes into the buffer (and a newline).
+    func append(_ write: (inout String) -> Void) {
         let ready = buffer.withLock { buffer -> String? in
-            buffer += line
+            write(&buffer)
             buffer += "\n"
             guard buffer.utf8.count >= 65536 else { return nil }
             defer { buffer = "" }

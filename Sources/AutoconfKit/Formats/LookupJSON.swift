@@ -221,16 +221,27 @@ public enum LookupJSON {
 
         /// The line for the address whose local part is `localPart`.
         /// Its storage reserved to the exact size: `joined(separator:)` grows it by doubling and
-        /// keeps the slack, and a batch holds lines until their turn (twice the memory).
+        /// keeps the slack.
         package func filled(localPart: String) -> String {
             let separator = LookupJSON.escapedStringContent(localPart)
             var line = ""
             line.reserveCapacity(pieces.reduce(0) { $0 + $1.utf8.count } + separator.utf8.count * max(0, pieces.count - 1))
-            for (index, piece) in pieces.enumerated() {
-                if index > 0 { line += separator }
-                line += piece
-            }
+            write(separator: separator, to: &line)
             return line
+        }
+
+        /// Appends the line for the address whose local part is `localPart` to `text`: a batch
+        /// writes each line straight into its output buffer when its turn comes, and holds only
+        /// the template and the local part until then.
+        package func write(localPart: String, to text: inout String) {
+            write(separator: LookupJSON.escapedStringContent(localPart), to: &text)
+        }
+
+        private func write(separator: String, to text: inout String) {
+            for (index, piece) in pieces.enumerated() {
+                if index > 0 { text += separator }
+                text += piece
+            }
         }
     }
 

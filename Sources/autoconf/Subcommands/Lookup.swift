@@ -166,15 +166,19 @@ struct Lookup: AsyncParsableCommand {
                 allFound.set(false)
                 meter?.countError()
             }
-            output.append(line.text)
+            output.append { line.write(to: &$0) }
             meter?.lineDone()
         }
-        // A domain's shared answer is encoded once; each address's line is filled in from it.
+        // A domain's shared answer is encoded once; each address's line is filled in from it when
+        // printed (until then it is held as the template and the local part, not as its text).
         let shared = BatchLookup.SharedRendering<BatchRendered>(
             template: { result, token in
                 LookupJSON.Template(result, token: token).map { BatchRendered(text: "", found: result.found, template: $0) }
             },
-            fill: { line, localPart in BatchRendered(text: line.template?.filled(localPart: localPart) ?? line.text, found: line.found) })
+            fill: { line, localPart in
+                guard let template = line.template else { return line }
+                return BatchRendered(text: "", found: line.found, template: template, localPart: localPart)
+            })
         await BatchLookup(autoconf: autoconf, jobs: jobs).run(lines, render: render, shared: shared, emit: emit, flushed: { output.flush() })
         output.flush()
         meter?.finish()
@@ -192,6 +196,15 @@ struct BatchRendered: Sendable {
     var found: Bool
     /// Set on a domain's shared answer, from which its addresses' lines are filled in.
     var template: LookupJSON.Template? = nil
+    /// With `template`: the line is the template filled with this local part, written when
+    /// printed. A batch holds its lines until their turn (with the domains interleaved, nearly
+    /// the whole output): the template is shared, so a line costs little more than its local part.
+    var localPart: String? = nil
+
+    /// Appends the line as printed.
+    func write(to output: inout String) {
+        if let template, let localPart { template.write(localPart: localPart, to: &output) } else { output += text }
+    }
 }
 
 /// The JSON line for a batch line that is not an address.
