@@ -73,7 +73,9 @@ public struct Autoconf: Sendable {
         var result: LookupResult
         // Offline lookups answer from provider files, which are never cached: skip the cache.
         let cache: (any LookupCacheStore)? = options.offline ? nil : (options.cacheStore ?? options.lookupCache)
-        let fingerprint = options.cacheFingerprint
+        // Only with a cache to ask: the fingerprint stats the provider directories (5% of an
+        // offline batch, once per lookup).
+        let fingerprint = cache == nil ? "" : options.cacheFingerprint
         if options.cache == .use, let cache, let cached = await cache.cachedResult(for: email, fingerprint: fingerprint, realName: options.realName) {
             observer?(TraceEvent(plugin: "cache", kind: .found(cached.candidates.count), atMilliseconds: 0))
             result = cached

@@ -26,7 +26,8 @@ enum AddressTemplating {
             // Its server saw the address (each source says so in its provenance): it may answer per user.
             if candidate.provenance.askedWithAddress { return nil }
             let general = generalize(candidate, from: email)
-            if general.provenance.source.contains("%EMAILADDRESS%") || general.provenance.redirects.contains(where: { $0.contains("%EMAILADDRESS%") }) {
+            func holdsAddress(_ text: String) -> Bool { text.mayContainCharacters(of: "%EMAILADDRESS%") && text.contains("%EMAILADDRESS%") }
+            if holdsAddress(general.provenance.source) || general.provenance.redirects.contains(where: holdsAddress) {
                 return nil
             }
             var texts: [String] = []
@@ -43,10 +44,15 @@ enum AddressTemplating {
                 var value = text
                 // Only the placeholders the text holds: each `replacing` builds a search table.
                 for placeholder in ["%EMAILLOCALPART%", "%EMAILADDRESS%", "%EMAILDOMAIN%", "%REALNAME%"] where value.mayContainCharacters(of: placeholder) {
-                    value = value.replacing(placeholder, with: "")
+                    value = value == placeholder ? "" : value.replacing(placeholder, with: "")
                 }
                 let lowered = value.lowercased()
-                if lowered.contains(local) || lowered.contains(encodedLocal) { return nil }
+                // The placeholders gone, the byte search above applies to what is left.
+                if let plainNeedles {
+                    if plainNeedles.contains(where: { lowered.utf8ContainsBytes(of: $0) }) { return nil }
+                } else if lowered.contains(local) || lowered.contains(encodedLocal) {
+                    return nil
+                }
             }
             generalized.append(general)
         }
@@ -145,12 +151,14 @@ enum AddressTemplating {
 
     static func generalize(_ candidate: Candidate, from email: EmailAddress) -> Candidate {
         var copy = candidate
+        let address = email.address, encodedAddress = "\(email.localPart)%40\(email.domain)"
         func username(_ value: String?) -> String? {
             guard let value else { return nil }
             if value == email.localPart { return "%EMAILLOCALPART%" }
+            // The usual %EMAILADDRESS% username: what the replacing calls would make of it.
+            if value == address { return "%EMAILADDRESS%" }
             return text(value)
         }
-        let address = email.address, encodedAddress = "\(email.localPart)%40\(email.domain)"
         func text(_ value: String) -> String {
             var value = value
             // Most texts hold neither: skip the `replacing` calls (each builds a search table).

@@ -82,12 +82,20 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
             }
             if input.contains(where: { $0 == " " || $0 == "\t" }) { throw .whitespace }
         }
-        let pieces = input.split(separator: "@", omittingEmptySubsequences: false)
-        guard pieces.count == 2 else {
-            throw pieces.count < 2 ? .missingAt : .multipleAt
+        let local: String, rawDomain: String
+        if ascii {
+            let ats = input.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "@") ? 1 : 0) }
+            guard ats == 1, let at = input.utf8.firstIndex(of: UInt8(ascii: "@")) else { throw ats < 1 ? .missingAt : .multipleAt }
+            local = String(input[..<at])
+            rawDomain = String(input[input.utf8.index(after: at)...])
+        } else {
+            let pieces = input.split(separator: "@", omittingEmptySubsequences: false)
+            guard pieces.count == 2 else {
+                throw pieces.count < 2 ? .missingAt : .multipleAt
+            }
+            local = String(pieces[0])
+            rawDomain = String(pieces[1])
         }
-        let local = String(pieces[0])
-        let rawDomain = String(pieces[1])
         guard !local.isEmpty else { throw .emptyLocalPart }
         guard !rawDomain.isEmpty else { throw .emptyDomain }
         guard local.utf8.count <= Self.maximumLocalPartLength else { throw .localPartTooLong(local.utf8.count) }
