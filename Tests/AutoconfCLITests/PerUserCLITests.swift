@@ -185,4 +185,42 @@ import Testing
         #expect(lines.map(\.input) == ["a@x.test", "b@x.test", "c@x.test", "d@x.test"])
         #expect(lines.map(\.number) == [1, 2, 3, 6])
     }
+
+    /// The lines are split by bytes: the same lines and numbers as a split by scalars (the
+    /// previous implementation, kept here), also around combining marks, non-ASCII whitespace and
+    /// a byte order mark that is not first.
+    @Test func byteSplitEqualsScalarSplit() {
+        func byScalars(_ text: String) -> [(number: Int, input: String)] {
+            var rawLines: [String] = []
+            var current = String.UnicodeScalarView()
+            var scalars = text.unicodeScalars[...]
+            if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+            var previousWasCR = false
+            for scalar in scalars {
+                if scalar == "\n" && previousWasCR { previousWasCR = false; continue }
+                previousWasCR = scalar == "\r"
+                if scalar == "\n" || scalar == "\r" {
+                    rawLines.append(String(current))
+                    current = String.UnicodeScalarView()
+                } else {
+                    current.append(scalar)
+                }
+            }
+            rawLines.append(String(current))
+            return rawLines.enumerated().compactMap { index, raw in
+                let line = raw.trimmed
+                return line.isEmpty || line.hasPrefix("#") ? nil : (index + 1, line)
+            }
+        }
+        let texts = [
+            "", "\n", "\r", "\r\n", "\n\r", "a@x.test", "a@x.test\n", "\u{FEFF}", "\u{FEFF}\u{FEFF}a@x.test", "x\u{FEFF}\na@x.test",
+            "a@x.test\r\n\r\n\rb@x.test\n\n", "\n\u{301}a@x.test\r\u{301}\n", " \u{A0}a@x.test\u{2003}\n\t#c\n  # d \r\n#",
+            "é@x.test\r\nü@ÿ.test\u{2028}z@x.test\u{85}y@x.test", "a@x.test\r\r\n\n\r\nb@x.test", "\u{1F600}\r\n\u{1F600}@x.test",
+        ]
+        for text in texts {
+            let lines = BatchLookup.addresses(in: text), expected = byScalars(text)
+            #expect(lines.map(\.input) == expected.map(\.input), "\(text.unicodeScalars.map(\.value))")
+            #expect(lines.map(\.number) == expected.map(\.number), "\(text.unicodeScalars.map(\.value))")
+        }
+    }
 }

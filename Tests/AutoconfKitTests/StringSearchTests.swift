@@ -37,4 +37,11 @@ import Testing
         #expect(!"ab".utf8ContainsBytes(of: "abc") && !"abd".utf8ContainsBytes(of: "abc") && !"".utf8ContainsBytes(of: "a"))
         #expect("e\u{301}".utf8ContainsBytes(of: "e") && "aab".utf8ContainsBytes(of: "ab"))
     }
+
+    @Test func utf8Split() {
+        #expect("a".utf8Split(separator: "abc") == ["a"] && "".utf8Split(separator: "T") == [""])
+        #expect("aTbTc".utf8Split(separator: "T") == ["a", "b", "c"] && "TT".utf8Split(separator: "T") == ["", "", ""])
+        #expect("TTT".utf8Split(separator: "TT") == ["", "T"] && "xé\u{301}TTé".utf8Split(separator: "TT") == ["xé\u{301}", "é"])
+        #expect("abc".utf8Split(separator: "") == ["abc"])
+    }
 }

@@ -250,22 +250,26 @@ extension String {
     /// The text between the occurrences of `separator` (bytes compared, no Unicode semantics;
     /// `separator` must be ASCII so a match never splits a character); n occurrences, n + 1 pieces.
     func utf8Split(separator: String) -> [String] {
-        let pattern = Array(separator.utf8)
-        let bytes = Array(utf8)
-        guard !pattern.isEmpty, bytes.count >= pattern.count else { return [self] }
-        var pieces: [String] = []
-        var start = 0
-        var index = 0
-        while index <= bytes.count - pattern.count {
-            if bytes[index] == pattern[0] && bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
-                pieces.append(String(decoding: bytes[start..<index], as: UTF8.self))
-                index += pattern.count
-                start = index
-            } else {
-                index += 1
+        // In place (`withUTF8`), as utf8ContainsBytes: no copies of the bytes first.
+        var text = self, separator = separator
+        return text.withUTF8 { bytes in
+            separator.withUTF8 { pattern in
+                guard !pattern.isEmpty, bytes.count >= pattern.count else { return [String(decoding: bytes, as: UTF8.self)] }
+                var pieces: [String] = []
+                var start = 0
+                var index = 0
+                while index <= bytes.count - pattern.count {
+                    if bytes[index] == pattern[0] && UnsafeBufferPointer(rebasing: bytes[index..<(index + pattern.count)]).elementsEqual(pattern) {
+                        pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                        index += pattern.count
+                        start = index
+                    } else {
+                        index += 1
+                    }
+                }
+                pieces.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+                return pieces
             }
         }
-        pieces.append(String(decoding: bytes[start...], as: UTF8.self))
-        return pieces
     }
 }
