@@ -10,7 +10,11 @@ extension StringProtocol {
     }
 
     /// True when the UTF-8 bytes contain `byte` (an ASCII character).
-    func containsByte(_ byte: UInt8) -> Bool { utf8.contains(byte) }
+    func containsByte(_ byte: UInt8) -> Bool {
+        // The contiguous bytes when there are (native strings): the UTF8View's iterator costs
+        // far more per byte than a loop over a buffer.
+        utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
+    }
 }
 
 extension String {
