@@ -67,15 +67,24 @@ class Autoconf:
 
     def lookup_async(self, email, done):
         """Starts a lookup; done(document, error) runs on a library thread. Returns the request id."""
+        # An offline lookup can answer before autoconf_lookup_async has returned its id: the
+        # callback waits until the id is known and the callback kept.
+        started = threading.Event()
+        request = None
+
         def answered(_user, document, error):
+            started.wait()
             self._callbacks.pop(request, None)
             text, problem = self._take(document), self._take(error)
             done(json.loads(text) if text else None, problem)
         callback = CALLBACK(answered)
-        request = self._library.autoconf_lookup_async(self._handle, email.encode(), callback, None)
-        if request < 0:
-            raise AutoconfError("the lookup could not be started")
-        self._callbacks[request] = callback  # ctypes callbacks must outlive the call
+        try:
+            request = self._library.autoconf_lookup_async(self._handle, email.encode(), callback, None)
+            if request < 0:
+                raise AutoconfError("the lookup could not be started")
+            self._callbacks[request] = callback  # ctypes callbacks must outlive the call
+        finally:
+            started.set()
         return request
 
     def cancel(self, request):
