@@ -44,4 +44,17 @@ import Testing
         #expect("TTT".utf8Split(separator: "TT") == ["", "T"] && "xé\u{301}TTé".utf8Split(separator: "TT") == ["xé\u{301}", "é"])
         #expect("abc".utf8Split(separator: "") == ["abc"])
     }
+
+    /// `trimmed` trims plain ASCII by bytes: the same as trimming whitespace Characters.
+    @Test func asciiTrimmingIsCharacterTrimming() {
+        func byCharacters(_ text: String) -> String {
+            String(String(text.drop(while: \.isWhitespace).reversed()).drop(while: \.isWhitespace).reversed())
+        }
+        var texts = ["", " ", "\r\n", " \r\na b\r\n ", "a", "\u{1C}a\u{1F}", "\u{85}a\u{A0}", "é ", " \u{301}a"]
+        for byte in 0..<128 {
+            let c = String(UnicodeScalar(UInt8(byte)))
+            texts += [c, c + "a" + c + "b" + c, c + c, "\r" + c + "\n"]
+        }
+        for text in texts { #expect(text.trimmed == byCharacters(text), "\(text.unicodeScalars.map(\.value))") }
+    }
 }

@@ -67,54 +67,81 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
 
     /// The checks of the whole text and of the local part, in order; the local part and the raw domain.
     private static func split(_ text: String) throws(AddressError) -> (local: String, rawDomain: String) {
-        let input = text.trimmed
+        var input = text.trimmed
         guard !input.isEmpty else { throw .empty }
-        // Plain ASCII (nearly every address): its Characters are its bytes ("\r\n", the one
-        // two-byte Character, holds control characters and is refused first), so the checks
-        // below compare bytes; the Character and scalar forms cost most of a batch's parsing.
-        let ascii = input.utf8.allSatisfy { $0 < 0x80 }
-        if ascii {
-            if let bad = input.utf8.first(where: { $0 < 0x20 || $0 == 0x7F }) { throw .controlCharacter(UInt32(bad)) }
-            if input.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { throw .whitespace }
-        } else {
-            if let bad = input.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-                throw .controlCharacter(bad.value)
-            }
-            if input.contains(where: { $0 == " " || $0 == "\t" }) { throw .whitespace }
+        if let parts = try Self.splitASCII(&input) { return parts }
+        if let bad = input.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw .controlCharacter(bad.value)
         }
-        let local: String, rawDomain: String
-        if ascii {
-            let ats = input.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "@") ? 1 : 0) }
-            guard ats == 1, let at = input.utf8.firstIndex(of: UInt8(ascii: "@")) else { throw ats < 1 ? .missingAt : .multipleAt }
-            local = String(input[..<at])
-            rawDomain = String(input[input.utf8.index(after: at)...])
-        } else {
-            let pieces = input.split(separator: "@", omittingEmptySubsequences: false)
-            guard pieces.count == 2 else {
-                throw pieces.count < 2 ? .missingAt : .multipleAt
-            }
-            local = String(pieces[0])
-            rawDomain = String(pieces[1])
+        if input.contains(where: { $0 == " " || $0 == "\t" }) { throw .whitespace }
+        let pieces = input.split(separator: "@", omittingEmptySubsequences: false)
+        guard pieces.count == 2 else {
+            throw pieces.count < 2 ? .missingAt : .multipleAt
         }
+        let local = String(pieces[0])
+        let rawDomain = String(pieces[1])
         guard !local.isEmpty else { throw .emptyLocalPart }
         guard !rawDomain.isEmpty else { throw .emptyDomain }
         guard local.utf8.count <= Self.maximumLocalPartLength else { throw .localPartTooLong(local.utf8.count) }
-        guard !local.hasPrefix("."), !local.hasSuffix("."), !(ascii ? local.utf8ContainsBytes(of: "..") : local.contains("..")) else {
+        guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
             throw .invalidLocalPart("dots may not start, end or repeat in the local part")
         }
         // Characters a mailbox name may not contain unquoted (RFC 5322 specials); we do not accept
         // quoted local parts: no mail client setup needs them and they invite injection.
-        if ascii {
-            if let bad = local.utf8.first(where: { Self.specials.contains($0) }) {
-                throw .invalidLocalPart("character '\(Character(UnicodeScalar(bad)))' is not allowed in the local part")
-            }
-        } else if let bad = local.first(where: { "()<>[]:;,\\\"".contains($0) }) {
+        if let bad = local.first(where: { "()<>[]:;,\\\"".contains($0) }) {
             throw .invalidLocalPart("character '\(bad)' is not allowed in the local part")
         }
         return (local, rawDomain)
     }
 
-    private static let specials = Set("()<>[]:;,\\\"".utf8)
+    /// `split` for plain ASCII (nearly every address), nil for anything else: its Characters are
+    /// its bytes ("\r\n", the one two-byte Character, holds control characters and is refused
+    /// first), so the same checks, in the same order, are made on the bytes in one pass; the
+    /// Character and scalar forms cost most of a batch's parsing.
+    private static func splitASCII(_ input: inout String) throws(AddressError) -> (local: String, rawDomain: String)? {
+        let outcome = input.withUTF8 { bytes -> Result<(local: String, rawDomain: String), AddressError>? in
+            var control: UInt8?
+            var blank = false
+            var ats = 0
+            var at = 0
+            for (offset, byte) in bytes.enumerated() {
+                if byte >= 0x80 { return nil }
+                if control == nil && (byte < 0x20 || byte == 0x7F) { control = byte }
+                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { blank = true }
+                if byte == UInt8(ascii: "@") {
+                    if ats == 0 { at = offset }
+                    ats += 1
+                }
+            }
+            if let control { return .failure(.controlCharacter(UInt32(control))) }
+            if blank { return .failure(.whitespace) }
+            guard ats == 1 else { return .failure(ats < 1 ? .missingAt : .multipleAt) }
+            let local = UnsafeBufferPointer(rebasing: bytes[..<at]), domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
+            guard !local.isEmpty else { return .failure(.emptyLocalPart) }
+            guard !domain.isEmpty else { return .failure(.emptyDomain) }
+            guard local.count <= Self.maximumLocalPartLength else { return .failure(.localPartTooLong(local.count)) }
+            let dot = UInt8(ascii: ".")
+            if local.first == dot || local.last == dot || zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot }) {
+                return .failure(.invalidLocalPart("dots may not start, end or repeat in the local part"))
+            }
+            if let bad = local.first(where: isSpecial) {
+                return .failure(.invalidLocalPart("character '\(Character(UnicodeScalar(bad)))' is not allowed in the local part"))
+            }
+            return .success((String(decoding: local, as: UTF8.self), String(decoding: domain, as: UTF8.self)))
+        }
+        return try outcome?.get()
+    }
+
+    /// The RFC 5322 specials refused in a local part: ( ) < > [ ] : ; , \\ and "
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "\\"), UInt8(ascii: "\""):
+            return true
+        default:
+            return false
+        }
+    }
 
     /// The checks of the domain and its A-label and U-label forms: a function of the raw domain alone.
     private static func canonicalDomain(_ rawDomain: String) -> Result<CanonicalDomain, AddressError> {

@@ -1,9 +1,22 @@
+/// Which ASCII characters are whitespace, by `Character.isWhitespace` itself.
+private let asciiWhitespace: [Bool] = (0..<128).map { Character(UnicodeScalar(UInt8($0))).isWhitespace }
+
 /// Small string helpers on the standard library alone. Foundation's NSString-bridged versions of
 /// these (`trimmingCharacters`, `replacingOccurrences`, `contains`) dominated the offline lookup
 /// profile, and these run on every field of every document.
 extension StringProtocol {
     /// Without leading and trailing whitespace and newlines (Unicode's definition).
     package var trimmed: String {
+        // Plain ASCII: its Characters are its bytes but "\r\n", whose bytes are both whitespace,
+        // so trimming whitespace bytes is trimming whitespace Characters (a batch trims every line).
+        if let ascii = utf8.withContiguousStorageIfAvailable({ bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard let first = bytes.firstIndex(where: { !asciiWhitespace[Int($0)] }) else { return "" }
+            let last = bytes.lastIndex(where: { !asciiWhitespace[Int($0)] })!
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[first...last]), as: UTF8.self)
+        }), let ascii {
+            return ascii
+        }
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])
