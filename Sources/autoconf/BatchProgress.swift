@@ -50,28 +50,30 @@ final class BatchProgress: Sendable {
 /// Batch output lines gathered into large writes: one write(2) per JSON line cost more than an
 /// offline lookup. Lines are written out at the end of each burst the batch emits (`flush`, after
 /// each finished lookup, so an online batch still streams) or when 64 KiB have gathered.
+/// Bytes, not a String: a batch copies tens of megabytes of held lines out at its end, on one
+/// thread, and appending to a String cost three times appending to an array.
 final class BatchOutput: Sendable {
-    private let buffer = Mutex("")
+    private let buffer = Mutex<[UInt8]>([])
 
     func append(_ line: String) {
-        append { $0 += line }
+        append { $0.append(contentsOf: line.utf8) }
     }
 
     /// Appends the line `write` writes into the buffer (and a newline).
-    func append(_ write: (inout String) -> Void) {
-        let ready = buffer.withLock { buffer -> String? in
+    func append(_ write: (inout [UInt8]) -> Void) {
+        let ready = buffer.withLock { buffer -> [UInt8]? in
             write(&buffer)
-            buffer += "\n"
-            guard buffer.utf8.count >= 65536 else { return nil }
-            defer { buffer = "" }
+            buffer.append(UInt8(ascii: "\n"))
+            guard buffer.count >= 65536 else { return nil }
+            defer { buffer = [] }
             return buffer
         }
         if let ready { StandardStreams.writeOutput(ready) }
     }
 
     func flush() {
-        let rest = buffer.withLock { buffer -> String in
-            defer { buffer = "" }
+        let rest = buffer.withLock { buffer -> [UInt8] in
+            defer { buffer = [] }
             return buffer
         }
         if !rest.isEmpty { StandardStreams.writeOutput(rest) }

@@ -9,22 +9,26 @@ enum StandardStreams {
     /// Writes all of `text` at once (no stdio buffer, so it lands in order with other writers).
     static func writeAll(_ text: String, to fd: Int32) {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return  // a closed stream: nothing else to do with the text
-                }
+        text.withUTF8 { writeAll($0, to: fd) }
+    }
+
+    /// Writes all of `buffer` at once.
+    static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to fd: Int32) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return  // a closed stream: nothing else to do with the text
             }
         }
     }
 
     static func writeOutput(_ text: String) { writeAll(text, to: STDOUT_FILENO) }
+    static func writeOutput(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { writeAll($0, to: STDOUT_FILENO) } }
     static func writeError(_ text: String) { writeAll(text, to: STDERR_FILENO) }
 
     /// Everything left on standard input.

@@ -60,6 +60,10 @@ import Testing
                 guard let email = try? EmailAddress("\(local)@\(domain)") else { continue }
                 let direct = LookupJSON.encode(AddressTemplating.rebase(result, generalized: generalized, to: email, realName: "Ann \"Q\" Lee"), pretty: false)
                 #expect(Array(template.filled(localPart: local).utf8) == Array(direct.utf8), "\(local)@\(domain)")
+                // As a batch prints it: written into its byte buffer after what is there.
+                var written = Array("x\n".utf8)
+                template.write(localPart: local, to: &written)
+                #expect(written == Array("x\n".utf8) + Array(direct.utf8), "\(local)@\(domain)")
             }
         }
     }

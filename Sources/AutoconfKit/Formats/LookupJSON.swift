@@ -245,11 +245,15 @@ public enum LookupJSON {
             return line
         }
 
-        /// Appends the line for the address whose local part is `localPart` to `text`: a batch
+        /// Appends the line for the address whose local part is `localPart` to `bytes`: a batch
         /// writes each line straight into its output buffer when its turn comes, and holds only
         /// the template and the local part until then.
-        package func write(localPart: String, to text: inout String) {
-            write(separator: LookupJSON.escapedStringContent(localPart), to: &text)
+        package func write(localPart: String, to bytes: inout [UInt8]) {
+            let separator = LookupJSON.escapedStringContent(localPart)
+            for (index, piece) in pieces.enumerated() {
+                if index > 0 { bytes.append(contentsOf: separator.utf8) }
+                bytes.append(contentsOf: piece.utf8)
+            }
         }
 
         private func write(separator: String, to text: inout String) {

@@ -202,8 +202,8 @@ struct BatchRendered: Sendable {
     var localPart: String? = nil
 
     /// Appends the line as printed.
-    func write(to output: inout String) {
-        if let template, let localPart { template.write(localPart: localPart, to: &output) } else { output += text }
+    func write(to output: inout [UInt8]) {
+        if let template, let localPart { template.write(localPart: localPart, to: &output) } else { output.append(contentsOf: text.utf8) }
     }
 }
 
