@@ -40,11 +40,14 @@ package enum BuiltInPlugins {
         services[DNSResolverKey.self] = resolver
         let overrides = parsed.overrides
         let http = LazyHTTPClient(configuration: parsed.http)
+        let systemResolving = SystemResolvingHTTPClient(inner: http, overrides: overrides, connectTimeout: parsed.http.connectTimeout, environment: options.environment)
         services[HTTPClientKey.self] = options.dnsServers.isEmpty
-            ? ResolveFailureCheck(inner: http, resolver: resolver) : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
+            ? ResolveFailureCheck(inner: systemResolving, resolver: resolver) : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
         let prober = MailProber(caFile: options.caFile, overrides: overrides)
         services[MailProberKey.self] = prober
         services[NetworkWarmUpKey.self] = NetworkWarmUp {
+            // Before libcurl's dlopen: threads cannot be created while it holds the loader's lock.
+            if options.dnsServers.isEmpty { ResolverThreads.shared.start() }
             CurlLibrary.preload()
             http.prepare()
         }

@@ -5,7 +5,7 @@
 /// cannot resolve a host, this asks c-ares once for its addresses: NXDOMAIN or NODATA confirms the
 /// absence; a timeout or an unreachable or failing resolver turns the error into a network failure.
 /// Successful requests cost nothing.
-package struct ResolveFailureCheck: HTTPFetching {
+package struct ResolveFailureCheck: HTTPFetching, HTTPPreparing {
     package let inner: any HTTPFetching
     package let resolver: any DNSResolving
 
@@ -13,6 +13,8 @@ package struct ResolveFailureCheck: HTTPFetching {
         self.inner = inner
         self.resolver = resolver
     }
+
+    package func prepare(_ request: HTTPRequest) { (inner as? any HTTPPreparing)?.prepare(request) }
 
     package func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         do {

@@ -23,6 +23,8 @@ public struct RedirectFollower: Sendable {
         var current = request
         var path = FollowedResponse.Path()
         var visited: Set<String> = []
+        // The first hop's host can be resolved while libcurl loads.
+        (fetcher as? any HTTPPreparing)?.prepare(current)
         await CurlLibrary.ready()  // URLHost below parses with libcurl: loaded off the pool first
         while true {
             guard let host = URLHost.of(current.url) else { throw .invalidURL(current.url) }

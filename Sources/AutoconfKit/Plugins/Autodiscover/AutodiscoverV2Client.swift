@@ -64,6 +64,7 @@ public struct AutodiscoverV2Client: Sendable {
     /// service's own error message, or an unreadable body).
     package func lookup(_ email: EmailAddress, protocol service: ServiceProtocol = .autodiscoverV1, deadline: ContinuousClock.Instant? = nil) async throws(PluginFailure) -> Answer {
         let url = url(for: email, protocol: service)
+        (fetcher as? any HTTPPreparing)?.prepare(HTTPRequest(url: url))  // resolved while libcurl loads
         await CurlLibrary.ready()  // URLHost parses with libcurl: loaded off the pool first
         guard let host = URLHost.of(baseURL) else { throw PluginFailure(.configuration, "invalid Office 365 URL \(baseURL)") }
         let follower = RedirectFollower(

@@ -26,6 +26,8 @@
         guard let http = context.services[HTTPClientKey.self] else { throw PluginFailure(.configuration, "no HTTP client configured") }
         let https = baseURL.lowercased().hasPrefix("https://")
         if query.httpsOnly && !https { return .notFound("--https-only: the ISPDB base \(baseURL) is plain HTTP") }
+        // The database's host can be resolved while libcurl loads.
+        (http as? any HTTPPreparing)?.prepare(HTTPRequest(url: url(for: query.email.domain)))
         await CurlLibrary.ready()  // URLHost parses with libcurl: loaded off the pool first
         guard let host = URLHost.of(baseURL) else { throw PluginFailure(.configuration, "invalid ISPDB URL \(baseURL)") }
         let source = ConfigDocumentSource(
