@@ -1,5 +1,6 @@
-/// With the system's resolvers libcurl resolves by itself, and reports both "the name does not
-/// exist" and "no resolver could be reached" as one error (CURLE_COULDNT_RESOLVE_HOST), which the
+/// With the system's resolvers hosts are resolved by getaddrinfo (libcurl's, or
+/// `SystemResolvingHTTPClient`'s ahead of it), and "the name does not exist" and "no resolver
+/// could be reached" both end as one error (CURLE_COULDNT_RESOLVE_HOST, `.resolve`), which the
 /// HTTP sources read as "not published here". With no network at all, a lookup limited to HTTP
 /// sources then ended "nothing found" (exit 1) instead of "network failure" (exit 3). When libcurl
 /// cannot resolve a host, this asks c-ares once for its addresses: NXDOMAIN or NODATA confirms the

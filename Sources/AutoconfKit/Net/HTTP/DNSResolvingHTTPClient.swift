@@ -1,7 +1,7 @@
 /// Resolves each request's host with autoconf's own DNS resolver before handing the request to
 /// the HTTP client, so `--dns-server` governs HTTP sources exactly as it governs DNS sources
 /// (libcurl on Debian resolves through the system otherwise). Used only when DNS servers are
-/// given; with the system resolvers curl's own lookup is equivalent. Hosts pinned with
+/// given; with the system resolvers `SystemResolvingHTTPClient` resolves as curl would. Hosts pinned with
 /// `--resolve` or `--connect-to` are not looked up: as in curl, the pin wins over any DNS.
 package struct DNSResolvingHTTPClient: HTTPFetching {
     package let inner: any HTTPFetching
