@@ -89,12 +89,8 @@ package struct BatchLookup: Sendable {
         progress: (@Sendable (Int, Int) -> Void)? = nil,
         emit: @Sendable (Int, Rendered) -> Void, flushed: (@Sendable () -> Void)? = nil
     ) async {
-        // Letters and digits only, random per batch, so no remote document can contain it, and
-        // with no proper prefix that is also a suffix, so no text next to it can fake a match.
-        let token = "acsplice" + (0..<2).map { _ in
-            let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
+        // Random per batch, so no remote document can contain it.
+        let token = LookupJSON.Template.randomToken()
         // Parse first: bad lines are answered at once, good ones grouped by domain.
         var parsed: [Int: EmailAddress] = [:]
         var results: [Int: Rendered] = [:]

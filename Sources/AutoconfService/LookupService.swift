@@ -79,10 +79,6 @@ final class LookupService: Sendable {
     }
 
     /// One lookup, holding a slot for its duration.
-    func lookup(_ parameters: LookupParameters) async throws -> LookupResult {
-        try await lookup(parameters, try check(parameters))
-    }
-
     private func lookup(_ parameters: LookupParameters, _ checked: LookupParameters.Checked) async throws -> LookupResult {
         let autoconf = try parameters.autoconf(base: base, checked: checked)
         let email = checked.email

@@ -10,33 +10,26 @@ package enum IDNA {
         return libidn2ToASCII(domain)
     }
 
-    /// Letters, digits, `-` and `_` in labels of 1–63 bytes that neither start nor end with `-`
-    /// nor have `-` in their third and fourth place (so no `xn--` label either), at most 253
-    /// bytes in all: libidn2 passes such a name through label by label (only U-labels are mapped
-    /// and A-labels checked), so the answer is its lowercase spelling without a call — the common
-    /// case of every address a service parses. `IDNAFastPathTests` compares the two.
+    /// A valid `Hostname` (letters, digits, `-` and `_` in labels of 1–63 bytes that neither start
+    /// nor end with `-`, at most 253 bytes) without a trailing dot and with no `-` in a label's
+    /// third and fourth place (so no `xn--` label either): libidn2 passes such a name through
+    /// label by label (only U-labels are mapped and A-labels checked), so the answer is its
+    /// lowercase spelling without a call — the common case of every address a service parses.
+    /// `IDNAFastPathTests` compares the two.
     package static func isPlainASCII(_ domain: String) -> Bool {
-        let bytes = domain.utf8
-        guard !bytes.isEmpty, bytes.count <= 253 else { return false }
-        var labelLength = 0
-        var previous: UInt8 = 0x2E
-        var hyphenAtThird = false
-        for byte in bytes {
+        guard domain.utf8.last != 0x2E, Hostname.isValid(domain) else { return false }
+        var place = 0
+        var hyphenThird = false
+        for byte in domain.utf8 {
             if byte == 0x2E {
-                guard labelLength > 0, previous != 0x2D else { return false }
-                labelLength = 0
-                previous = byte
+                place = 0
                 continue
             }
-            let ok = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
-            guard ok else { return false }
-            labelLength += 1
-            guard labelLength <= 63, !(byte == 0x2D && labelLength == 1) else { return false }
-            if labelLength == 3 { hyphenAtThird = byte == 0x2D }
-            if labelLength == 4, hyphenAtThird, byte == 0x2D { return false }
-            previous = byte
+            place += 1
+            if place == 3 { hyphenThird = byte == 0x2D }
+            if place == 4, hyphenThird, byte == 0x2D { return false }
         }
-        return labelLength > 0 && previous != 0x2D
+        return true
     }
 
     package static func libidn2ToASCII(_ domain: String) -> Result<String, IDNAError> {

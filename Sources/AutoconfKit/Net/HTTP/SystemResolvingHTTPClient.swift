@@ -48,9 +48,14 @@ package final class SystemResolvingHTTPClient: HTTPFetching, HTTPPreparing {
     private let started = Mutex(0)
 
     package func prepare(_ request: HTTPRequest) {
+        if let guess = resolvableTarget(request) { _ = lookup(guess.host) }
+    }
+
+    /// The guessed host and port of a request this client resolves itself, or nil.
+    private func resolvableTarget(_ request: HTTPRequest) -> (host: String, port: Int)? {
         guard enabled, request.addresses == nil, let guess = Self.plainTarget(request.url),
-              !overrides.decides(host: guess.host, port: guess.port) else { return }
-        _ = lookup(guess.host)
+              !overrides.decides(host: guess.host, port: guess.port) else { return nil }
+        return guess
     }
 
     /// The resolution of `host` to wait for: a usable one already started, else a new one.
@@ -67,10 +72,7 @@ package final class SystemResolvingHTTPClient: HTTPFetching, HTTPPreparing {
     }
 
     package func fetch(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
-        guard enabled, request.addresses == nil, let guess = Self.plainTarget(request.url),
-              !overrides.decides(host: guess.host, port: guess.port) else {
-            return try await inner.fetch(request)
-        }
+        guard let guess = resolvableTarget(request) else { return try await inner.fetch(request) }
         let lookup = lookup(guess.host)
         await CurlLibrary.ready()  // URLHost parses with libcurl: loaded off the pool meanwhile
         guard let target = URLHost.parse(request.url), target.host == guess.host, target.port == guess.port else {
