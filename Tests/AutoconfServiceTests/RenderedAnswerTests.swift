@@ -77,6 +77,18 @@ import Testing
         }
     }
 
+    /// A tampered entry (a shared table row) whose hostname holds a placeholder: decoding puts the
+    /// user's local part into the hostname, which the splice could not reproduce (the registrable
+    /// domain is computed from it), so the entry is never rendered and every user is decoded.
+    @Test func aTamperedEntryWithAPlaceholderInAHostnameIsNeverRendered() throws {
+        let data = try #require(LookupCache.encodedEntry(try Self.sharedResult(), fingerprint: "fp"))
+        let tampered = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "imap.example.test", with: "%EMAILLOCALPART%.example.test").utf8)
+        #expect(tampered != data)
+        let cache = Self.cache()
+        #expect(RenderedAnswer(tampered, domain: "example.test", fingerprint: "fp", codec: cache.codec, token: cache.token) == nil)
+        #expect(RenderedAnswer(data, domain: "example.test", fingerprint: "fp", codec: cache.codec, token: cache.token) != nil)
+    }
+
     @Test func otherOptionsDomainsAndExpiredEntriesAreNoRenderedHit() async throws {
         let cache = Self.cache(ttl: .milliseconds(300))
         await cache.keep(try Self.sharedResult(), fingerprint: "fp")
