@@ -120,6 +120,10 @@ let package = Package(
         .target(name: "AutoconfTestSupport", dependencies: ["AutoconfKit"], path: "Tests/AutoconfTestSupport"),
         .testTarget(name: "AutoconfKitTests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
         .testTarget(name: "AutoconfCLITests", dependencies: ["AutoconfKit", "AutoconfTestSupport"]),
+        // The `autoconf` executable's own code, imported (@testable): what its command lines mean.
+        .testTarget(
+            name: "AutoconfCommandTests",
+            dependencies: ["autoconf", "AutoconfKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Builds and runs C and Python programs against the installed libAutoconfC.so (Programs/).
         .testTarget(name: "AutoconfCTests", dependencies: ["AutoconfKit", "AutoconfTestSupport"], exclude: ["Programs"]),
         .testTarget(

@@ -55,6 +55,10 @@ enum Main {
         // Before parsing: every argument, --help included, belongs to autoconf-serve.
         if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "serve" { Serve.exec(Array(CommandLine.arguments.dropFirst(2))) }
         do {
+            if let quick = QuickLookup(Array(CommandLine.arguments.dropFirst())) {
+                try await Lookup.run(quick.email, autoconf: checkedAutoconf(quick.options), output: quick.output, loginTest: nil)
+                terminate(Exit.found)
+            }
             var command = try parsedCommand()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()

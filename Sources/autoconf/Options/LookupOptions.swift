@@ -14,9 +14,11 @@ struct LookupOptions: ParsableArguments {
     @OptionGroup(title: "Manual settings") var manual: ManualOptions
     @OptionGroup(title: "Cache") var cache: CacheOptions
 
-    /// The one place the options become an `Autoconf`, whose init validates them once; a problem
-    /// is one line and exit 2 (a ValidationError would add the usage text).
-    func autoconf() throws -> Autoconf {
+    /// The one place the options become an `Autoconf` (see `checkedAutoconf`).
+    func autoconf() throws -> Autoconf { try checkedAutoconf(autoconfOptions()) }
+
+    /// What the options ask of the library.
+    func autoconfOptions() throws -> AutoconfOptions {
         var options = AutoconfOptions()
         sources.apply(to: &options)
         selection.apply(to: &options)
@@ -24,10 +26,16 @@ struct LookupOptions: ParsableArguments {
         network.apply(to: &options)
         options.cache = cache.policy
         options.manual = try manual.settings()
-        let autoconf = Autoconf(options: options)
-        if let problem = autoconf.optionsProblem { throw BadInput(problem) }
-        return autoconf
+        return options
     }
+}
+
+/// `Autoconf`'s init validates the options once; a problem is one line and exit 2 (a
+/// ValidationError would add the usage text).
+func checkedAutoconf(_ options: AutoconfOptions) throws -> Autoconf {
+    let autoconf = Autoconf(options: options)
+    if let problem = autoconf.optionsProblem { throw BadInput(problem) }
+    return autoconf
 }
 
 /// What is printed.
@@ -48,7 +56,13 @@ struct OutputOptions: ParsableArguments {
     var verbose = false
 
     /// `--json` wins over `--format`.
-    var chosenFormat: Format { json ? .json : format }
+    var choice: OutputChoice { OutputChoice(format: json ? .json : format, verbose: verbose) }
+}
+
+/// What the output options decide: the format (`--json` already applied) and the trace.
+struct OutputChoice: Equatable {
+    var format: OutputOptions.Format = .text
+    var verbose = false
 }
 
 /// Which sources run and how one lookup asks them (the service takes these per request instead).

@@ -67,20 +67,21 @@ struct Lookup: AsyncParsableCommand {
     func run() async throws {
         let autoconf = try options.autoconf()
         if let batch { return try await runBatch(batch, autoconf: autoconf) }
-        try await Lookup.run(email ?? "", verify: verify, autoconf: autoconf, output: options.output, login: options.login)
+        try await Lookup.run(email ?? "", autoconf: autoconf, output: options.output.choice, loginTest: verify ? options.login : nil)
     }
 
-    /// One address: the lookup, then the login test when asked, then the output and exit code.
-    static func run(_ email: String, verify: Bool, autoconf: Autoconf, output: OutputOptions, login: VerifyOptions) async throws {
+    /// One address: the lookup, then the login test when asked (`loginTest`), then the output and
+    /// exit code.
+    static func run(_ email: String, autoconf: Autoconf, output: OutputChoice, loginTest login: VerifyOptions?) async throws {
         var observer: TraceObserver?
         if output.verbose {
             observer = { @Sendable event in StandardStreams.writeError(TerminalText.sanitized("\(event)") + "\n") }
         }
         let result = try await autoconf.lookup(email, observer: observer)
-        let format = output.chosenFormat
+        let format = output.format
 
         var verification: VerificationReport?
-        if verify, let best = result.best {
+        if let login, let best = result.best {
             verification = try await runVerification(best, result: result, autoconf: autoconf, login: login)
         }
 

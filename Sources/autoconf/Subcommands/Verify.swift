@@ -26,6 +26,6 @@ struct Verify: AsyncParsableCommand {
     @OptionGroup var options: LookupOptions
 
     func run() async throws {
-        try await Lookup.run(email, verify: true, autoconf: try options.autoconf(), output: options.output, login: options.login)
+        try await Lookup.run(email, autoconf: try options.autoconf(), output: options.output.choice, loginTest: options.login)
     }
 }

@@ -28,13 +28,17 @@ package final class BundledProviderIndex: ProviderDefinitions, Sendable {
     private let parsed = Mutex<[Int: ProviderCatalog.Entry?]>([:])
 
     init() {
-        var exact: [String: Int] = [:]
+        // Built at every process start (a lookup of any domain asks it first): sized once, and
+        // filled from the last file to the first, so the first file naming a domain wins with one
+        // hash per domain instead of a lookup and an insert.
+        var exact: [String: Int] = Dictionary(minimumCapacity: BundledProviderData.domains.count)
         var wildcards: [String: Int] = [:]
-        for (domain, file) in BundledProviderData.domains where !ProviderCatalog.isUnsafeWildcard(domain) {
+        for (domain, file) in BundledProviderData.domains.reversed() {
             if domain.hasPrefix("*.") {
-                wildcards[String(domain.dropFirst(2))] = wildcards[String(domain.dropFirst(2))] ?? file
+                guard !ProviderCatalog.isUnsafeWildcard(domain) else { continue }
+                wildcards[String(domain.dropFirst(2))] = file
             } else {
-                exact[domain] = exact[domain] ?? file
+                exact[domain] = file
             }
         }
         self.exact = exact

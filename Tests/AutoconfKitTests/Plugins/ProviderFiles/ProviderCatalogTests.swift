@@ -21,6 +21,23 @@ import Testing
         }
     }
 
+    /// The per-domain index (built from the compile-time domain list, no file parsed) answers as
+    /// the catalog of every parsed file does: same file for each listed domain, for a name under
+    /// each wildcard, and nothing for a name no file lists.
+    @Test func theBundledIndexAnswersAsTheParsedCatalog() {
+        let catalog = BundledProviders.catalog
+        let index = BundledProviders.index
+        var names = ["nobody-lists-this.example", "gmail.com.attacker.tld"]
+        for entry in catalog.entries {
+            for domain in entry.configuration.domains {
+                names.append(domain.hasPrefix("*.") ? "mail." + domain.dropFirst(2) : domain)
+            }
+        }
+        for name in names {
+            #expect(index.entry(for: name)?.source == catalog.entry(for: name)?.source, "\(name)")
+        }
+    }
+
     @Test func noDomainIsListedTwice() {
         var seen: [String: String] = [:]
         for entry in BundledProviders.catalog.entries {
