@@ -109,7 +109,9 @@ public struct Resolver: Sendable {
         }
         // Loading the network libraries and trust stores starts now, beside the plugins' first
         // DNS round trips, instead of in front of their first request.
-        if jobs.contains(where: { plugins[$0.id].needsNetwork }) { services[NetworkWarmUpKey.self]?.start() }
+        if jobs.contains(where: { plugins[$0.id].needsNetwork }) {
+            services[NetworkWarmUpKey.self]?.start(jobs.contains { plugins[$0.id].networkUse == .dnsRecords })
+        }
         let patience = self.patience
         await PriorityRunner.run(
             jobs, initialBest: state.bestWaitKey, deadline: deadline, patience: patience,
@@ -264,10 +266,12 @@ public struct Resolver: Sendable {
 }
 
 /// What a lookup that will use the network starts at once, in the background (the built-in
-/// services load libcurl, OpenSSL and the trust stores through it). `start` must return at once.
+/// services load libcurl, OpenSSL and the trust stores through it). `start` must return at once;
+/// its argument says whether a running plugin starts from DNS records (MX, SRV), so the record
+/// resolver is only prepared for lookups that will ask it.
 package struct NetworkWarmUp: Sendable {
-    package var start: @Sendable () -> Void
-    package init(_ start: @escaping @Sendable () -> Void) { self.start = start }
+    package var start: @Sendable (_ asksRecords: Bool) -> Void
+    package init(_ start: @escaping @Sendable (_ asksRecords: Bool) -> Void) { self.start = start }
 }
 
 package enum NetworkWarmUpKey: ServiceKey {

@@ -36,7 +36,8 @@ package enum BuiltInPlugins {
         // openssl.cnf costs a lookup that bundled files answer a few milliseconds for nothing.
         // A client that cannot be built (unreadable --ca-file) was already reported by the
         // options' validation.
-        let resolver = CoalescingDNSResolver(LazyDNSResolver(servers: options.dnsServers, trustsAD: options.trustResolverAD, trustAnchor: options.trustAnchor))
+        let dns = LazyDNSResolver(servers: options.dnsServers, trustsAD: options.trustResolverAD, trustAnchor: options.trustAnchor)
+        let resolver = CoalescingDNSResolver(dns)
         services[DNSResolverKey.self] = resolver
         let overrides = parsed.overrides
         let http = LazyHTTPClient(configuration: parsed.http)
@@ -45,9 +46,10 @@ package enum BuiltInPlugins {
             ? ResolveFailureCheck(inner: systemResolving, resolver: resolver) : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
         let prober = MailProber(caFile: options.caFile, overrides: overrides)
         services[MailProberKey.self] = prober
-        services[NetworkWarmUpKey.self] = NetworkWarmUp {
+        services[NetworkWarmUpKey.self] = NetworkWarmUp { asksRecords in
             // Before libcurl's dlopen: threads cannot be created while it holds the loader's lock.
             if options.dnsServers.isEmpty { ResolverThreads.shared.start() }
+            dns.prepare(records: asksRecords)
             CurlLibrary.preload()
             http.prepare()
         }

@@ -8,13 +8,19 @@ import Synchronization
 final class BackgroundValue<Value: Sendable>: Sendable {
     private enum State {
         case idle
-        case making([CheckedContinuation<Value, Never>])
+        /// The waiting tasks, by ticket (a cancelled one is taken out).
+        case making([Int: CheckedContinuation<Value?, Never>])
         case made(Value)
+    }
+
+    private struct Table {
+        var state = State.idle
+        var nextTicket = 0
     }
 
     private let name: String
     private let make: @Sendable () -> Value
-    private let state = Mutex<State>(.idle)
+    private let table = Mutex(Table())
 
     init(name: String, _ make: @escaping @Sendable () -> Value) {
         self.name = name
@@ -23,9 +29,9 @@ final class BackgroundValue<Value: Sendable>: Sendable {
 
     /// Begins making the value unless that has begun; returns at once.
     func start() {
-        let first = state.withLock { state -> Bool in
-            guard case .idle = state else { return false }
-            state = .making([])
+        let first = table.withLock { table -> Bool in
+            guard case .idle = table.state else { return false }
+            table.state = .making([:])
             return true
         }
         if first { DetachedThread.start(name: name) { self.finish(self.make()) } }
@@ -33,18 +39,50 @@ final class BackgroundValue<Value: Sendable>: Sendable {
 
     /// The value, once made (starting it if nobody has).
     func value() async -> Value {
-        if case .made(let value) = state.withLock({ $0 }) { return value }
+        if let made = madeValue { return made }
         start()
-        return await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Value? in
-                switch state {
-                case .made(let value): return value
+        let ticket = table.withLock { table in
+            table.nextTicket += 1
+            return table.nextTicket
+        }
+        // Never resumed with nil: only a cancellation handler does that, and there is none here.
+        return await wait(ticket)!
+    }
+
+    /// The value, or nil as soon as the calling task is cancelled (the making goes on for the
+    /// others): for a waiter that a race may give up on, which must not hold its task group.
+    func valueUnlessCancelled() async -> Value? {
+        if let made = madeValue { return made }
+        start()
+        let ticket = table.withLock { table in
+            table.nextTicket += 1
+            return table.nextTicket
+        }
+        return await withTaskCancellationHandler {
+            await wait(ticket, cancellable: true)
+        } onCancel: {
+            let waiter = table.withLock { table -> CheckedContinuation<Value?, Never>? in
+                guard case .making(var waiting) = table.state, let waiter = waiting.removeValue(forKey: ticket) else { return nil }
+                table.state = .making(waiting)
+                return waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+
+    private func wait(_ ticket: Int, cancellable: Bool = false) async -> Value? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+            let ready = table.withLock { table -> Value?? in
+                switch table.state {
+                case .made(let value): return .some(value)
                 case .making(var waiting):
-                    waiting.append(continuation)
-                    state = .making(waiting)
+                    // Cancelled before it got here: the handler found nothing to resume.
+                    if cancellable && Task.isCancelled { return .some(nil) }
+                    waiting[ticket] = continuation
+                    table.state = .making(waiting)
                     return nil
                 case .idle:
-                    preconditionFailure("started above")
+                    preconditionFailure("started before waiting")
                 }
             }
             if let ready { continuation.resume(returning: ready) }
@@ -53,15 +91,17 @@ final class BackgroundValue<Value: Sendable>: Sendable {
 
     /// The value if it is already made.
     var madeValue: Value? {
-        if case .made(let value) = state.withLock({ $0 }) { return value }
-        return nil
+        table.withLock { table in
+            if case .made(let value) = table.state { return value }
+            return nil
+        }
     }
 
     private func finish(_ value: Value) {
-        let waiting = state.withLock { state -> [CheckedContinuation<Value, Never>] in
-            guard case .making(let waiting) = state else { return [] }
-            state = .made(value)
-            return waiting
+        let waiting = table.withLock { table -> [CheckedContinuation<Value?, Never>] in
+            guard case .making(let waiting) = table.state else { return [] }
+            table.state = .made(value)
+            return Array(waiting.values)
         }
         for continuation in waiting { continuation.resume(returning: value) }
     }

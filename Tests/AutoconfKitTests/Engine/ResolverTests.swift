@@ -141,6 +141,31 @@ import Testing
         #expect(await !failedOnNetwork([plugin("bundled", .other)]))
     }
 
+    /// The network warm-up is told whether a running plugin starts from DNS records, so libunbound
+    /// is prepared only for lookups that will ask records; offline plugins start no warm-up.
+    @Test func theWarmUpIsToldWhetherDNSRecordsWillBeAsked() async {
+        final class Calls: @unchecked Sendable {
+            private let lock = NSLock()
+            private var values: [Bool] = []
+            func add(_ value: Bool) { lock.withLock { values.append(value) } }
+            var all: [Bool] { lock.withLock { values } }
+        }
+        func warmUps(_ uses: [NetworkUse]) async -> [Bool] {
+            let calls = Calls()
+            var services = LookupServices()
+            services[NetworkWarmUpKey.self] = NetworkWarmUp { calls.add($0) }
+            let plugins = uses.enumerated().map { index, use in
+                var plugin = FixedPlugin(name: "p\(index)", behaviour: .notFound)
+                plugin.networkUse = use
+                return plugin
+            }
+            _ = await Resolver(plugins: plugins).lookup(query, services: services)
+            return calls.all
+        }
+        #expect(await warmUps([.hostsByName, .dnsRecords]) == [true])
+        #expect(await warmUps([.hostsByName, .other]) == [false])
+    }
+
     /// The built-in plugins declare what the engine's by-name lists said before.
     @Test func builtInPluginsDeclareTheirNetworkUse() {
         let uses = Dictionary(uniqueKeysWithValues: BuiltInPlugins.registry(options: AutoconfOptions()).plugins.map { ($0.name, $0.networkUse) })

@@ -17,33 +17,53 @@ import Synchronization
 /// is used as soon as it is not bogus; a bogus one waits for the verdict (refused where the path
 /// carries DNSSEC, replaced by the plain answer where it cannot). So a resolver that cannot carry
 /// DNSSEC costs one round trip, not libunbound's chain of failing key queries plus two more.
+///
+/// libunbound's resolver is built on a thread of its own (`BackgroundValue`), never on the task
+/// that asks: its dlopen waits for the dynamic loader's lock, which libcurl's load holds for
+/// ~15 ms at a lookup's start, and a record query that built it inline blocked a cooperative
+/// thread for that long — with two cores, both of them (the second waited for the first), so
+/// the plain half of every race, the DNSSEC path question and every other plugin's first query
+/// (the probe's names, the SRV records) went out ~10 ms late.
 final class LazyDNSResolver: DNSResolving, Sendable {
-    private let servers: [String]
     private let trustsAD: Bool
     private let trustAnchor: DNSTrustAnchor
     private let cares: LazyCaresResolver
-    private let unbound = Mutex<UnboundResolver?>(nil)
+    private let unbound: BackgroundValue<UnboundResolver>
     private let path: DNSSECPath
 
-    init(servers: [String], trustsAD: Bool = false, trustAnchor: DNSTrustAnchor = .root) {
-        self.servers = servers
+    /// `beforeValidator` runs on the building thread before libunbound is loaded (tests stand in a
+    /// slow load with it).
+    init(servers: [String], trustsAD: Bool = false, trustAnchor: DNSTrustAnchor = .root, beforeValidator: (@Sendable () -> Void)? = nil) {
         self.trustsAD = trustsAD
         self.trustAnchor = trustAnchor
         let cares = LazyCaresResolver(servers: servers, trustsAD: trustsAD)
         self.cares = cares
+        unbound = BackgroundValue(name: "autoconf-unbound") {
+            beforeValidator?()
+            return UnboundResolver(servers: servers, trustAnchor: trustAnchor, addresses: cares)
+        }
         self.path = DNSSECPath {
             guard let owner = trustAnchor.ownerName else { return true }
             return await cares.servesKeys(of: owner)
         }
     }
 
-    private var validator: UnboundResolver {
-        unbound.withLock { resolver in
-            if let resolver { return resolver }
-            let fresh = UnboundResolver(servers: servers, trustAnchor: trustAnchor, addresses: cares)
-            resolver = fresh
-            return fresh
-        }
+    /// Called by the network warm-up before libcurl's load begins, because no thread can be
+    /// created while a dlopen holds the loader's lock: makes the c-ares channel and its thread,
+    /// and, when the lookup will ask DNS records that may be validated, starts building
+    /// libunbound's resolver on its own thread. Returns at once.
+    func prepare(records: Bool) {
+        cares.prepare()
+        if records && !trustsAD { unbound.start() }
+    }
+
+    private func validator() async -> UnboundResolver { await unbound.value() }
+
+    /// The validator for the race's validated half: cancelled as soon as the plain half settles
+    /// the answer, it must not keep the race waiting for libunbound's load.
+    private func racingValidator() async throws(DNSError) -> UnboundResolver {
+        guard let resolver = await unbound.valueUnlessCancelled() else { throw .cancelled("DNSSEC validator") }
+        return resolver
     }
 
     func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> { try await record { resolver async throws(DNSError) in try await resolver.mx(name) } }
@@ -56,9 +76,9 @@ final class LazyDNSResolver: DNSResolving, Sendable {
         // `--trust-resolver-ad` believes the resolver; `--trust-anchor none` validates nothing, so
         // there is nothing to downgrade from: libunbound then only tells insecure answers apart.
         if trustsAD { return try await ask(cares) }
-        if trustAnchor == .none { return try await ask(validator) }
+        if trustAnchor == .none { return try await ask(await validator()) }
         switch path.known {
-        case true?: return try await ask(validator)
+        case true?: return try await ask(await validator())
         case false?: return try await ask(cares)
         case nil: return try await race(ask).get()
         }
@@ -69,7 +89,7 @@ final class LazyDNSResolver: DNSResolving, Sendable {
         let cares = self.cares
         let path = self.path
         return await withTaskGroup(of: RaceEvent<Records>.self) { group in
-            group.addTask { .validated(await resultOf { () async throws(DNSError) in try await ask(self.validator) }) }
+            group.addTask { .validated(await resultOf { () async throws(DNSError) in try await ask(try await self.racingValidator()) }) }
             group.addTask { .plain(await resultOf { () async throws(DNSError) in try await ask(cares) }) }
             group.addTask { .path(await path.carriesDNSSEC()) }
             var validated: Result<DNSAnswer<Records>, DNSError>?
@@ -125,6 +145,9 @@ final class LazyCaresResolver: DNSResolving, Sendable {
             return fresh
         }
     }
+
+    /// Makes the channel and its thread now (see `LazyDNSResolver.prepare`).
+    func prepare() { _ = resolved }
 
     func servesKeys(of owner: String) async -> Bool { await resolved.servesKeys(of: owner) }
     func mx(_ name: String) async throws(DNSError) -> DNSAnswer<[MXRecord]> { try await resolved.mx(name) }

@@ -89,8 +89,8 @@ public enum DNSTrustAnchor: Sendable, Hashable, CustomStringConvertible {
 /// Addresses (A/AAAA) stay with `addresses`, the c-ares resolver: the servers they lead to are
 /// authenticated by TLS, and their queries pay no validation round trips.
 ///
-/// Built on the first record query (libunbound is dlopened then), so a lookup that asks no DNS
-/// record never loads it.
+/// Built when a lookup that will ask DNS records starts (`LazyDNSResolver.prepare`) or at the first
+/// record query (libunbound is dlopened then), so a lookup that asks no DNS record never loads it.
 package final class UnboundResolver: DNSResolving, @unchecked Sendable {
     package let queryTimeout: Duration
     package let trustAnchor: DNSTrustAnchor

@@ -42,8 +42,10 @@ package final class MailProber: Sendable {
         if let deadline { end = min(end, deadline) }
         let limit = end
         let flag = CancelFlag()
+        let answer = ProbeAnswer()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<MailProbeResult, MailProbeError>, Never>) in
+                guard answer.store(continuation) else { return }
                 DetachedThread.start(name: "autoconf-probe") {
                     // OpenSSL writes to the socket with write(2): a server that has closed the
                     // connection would raise SIGPIPE and kill the whole process. Blocking it on this
@@ -55,13 +57,15 @@ package final class MailProber: Sendable {
                     pthread_sigmask(SIG_BLOCK, &pipe, nil)
                     // The TLS context (the first one loads the trust store) is fetched only once the
                     // TCP connection stands, so loading and connecting overlap (see `prepare`).
-                    continuation.resume(returning: Self.run(
+                    answer.resume(Self.run(
                         target, addresses: connectTo, port: route.port, tls: { TLSContextCache.shared.context(caFile: caFile) },
                         deadline: limit, flag: flag))
                 }
             }
         } onCancel: {
+            // The caller gets its answer now; the thread sees the flag within 50 ms and ends.
             flag.cancel()
+            answer.resume(.failure(.cancelled))
         }
     }
 
@@ -130,6 +134,46 @@ final class TLSContextCache: Sendable {
             contexts[key] = made
             return made
         }
+    }
+}
+
+/// A probe's one answer: the thread's result, or `.cancelled` as soon as the caller is cancelled,
+/// whichever comes first (a cancelled caller does not wait for the thread to notice).
+final class ProbeAnswer: Sendable {
+    private enum State {
+        case waiting
+        case awaiting(CheckedContinuation<Result<MailProbeResult, MailProbeError>, Never>)
+        case cancelled
+        case done
+    }
+    private let state = Mutex(State.waiting)
+
+    /// Stores the continuation; false (and the continuation resumed with `.cancelled`) when the
+    /// caller was cancelled before it got here.
+    func store(_ continuation: CheckedContinuation<Result<MailProbeResult, MailProbeError>, Never>) -> Bool {
+        let cancelled = state.withLock { state -> Bool in
+            guard case .waiting = state else { return true }
+            state = .awaiting(continuation)
+            return false
+        }
+        if cancelled { continuation.resume(returning: .failure(.cancelled)) }
+        return !cancelled
+    }
+
+    func resume(_ result: Result<MailProbeResult, MailProbeError>) {
+        let continuation = state.withLock { state -> CheckedContinuation<Result<MailProbeResult, MailProbeError>, Never>? in
+            switch state {
+            case .awaiting(let continuation):
+                state = .done
+                return continuation
+            case .waiting:
+                state = .cancelled
+                return nil
+            case .cancelled, .done:
+                return nil
+            }
+        }
+        continuation?.resume(returning: result)
     }
 }
 

@@ -3,6 +3,11 @@
 /// apart in preference order, each with a short timeout inside the lookup deadline. The plugin
 /// waits for every probe of a resolved name (each bounded by `probeTimeout` and the deadline), so
 /// the answer never depends on which probe finished first: the same servers give the same list.
+/// One exception, deterministic too: a direction whose most preferred server (its first host's
+/// implicit-TLS port, e.g. `imap.D:993`) answers with a validated certificate is settled — no
+/// other server can rank above it — and is answered with that server alone; its other probes are
+/// not waited for (STARTTLS alone costs three more round trips than implicit TLS), and servers
+/// they found are not listed even when they finished first.
 ///
 /// Trust: always `confirm` with `guessed` (nobody published these settings), plus
 /// `invalid-certificate` when a chosen server's certificate failed, `unencrypted` for plain. An SMTP
@@ -43,6 +48,9 @@ package struct ProbePlugin: ProviderPlugin {
         let began = ContinuousClock.now
         var found: [Found] = []
         var notes: [String] = []
+        // Per direction (incoming, outgoing), the entry nothing can beat, once it answered validated.
+        let unbeatable = [false, true].map { outgoing in entries.firstIndex { $0.outgoing == outgoing } }
+        var settled: [Int?] = [nil, nil]
         await withTaskGroup(of: (Int, Result<MailProbeResult, MailProbeError>?).self) { group in
             var startIndex = [0, 0]
             for (index, entry) in entries.enumerated() {
@@ -63,7 +71,7 @@ package struct ProbePlugin: ProviderPlugin {
                     return (index, result)
                 }
             }
-            for await (index, result) in group {
+            probing: for await (index, result) in group {
                 let entry = entries[index]
                 switch result {
                 case nil:
@@ -78,6 +86,14 @@ package struct ProbePlugin: ProviderPlugin {
                         context.trace(.note("\(entry.target): certificate does not validate: \(probe.certificateProblem ?? "?")"))
                     }
                     found.append(Found(entry: entry, result: probe, key: ProbePlan.key(entry, socket: probe.socketType, certificateValid: probe.certificateValid) + [index]))  // plan order breaks ties
+                    let slot = entry.outgoing ? 1 : 0
+                    if index == unbeatable[slot], probe.socketType == entry.target.security, probe.certificateValid == true {
+                        settled[slot] = index
+                        if settled[1 - slot] != nil || unbeatable[1 - slot] == nil {
+                            group.cancelAll()
+                            break probing
+                        }
+                    }
                 case .failure(let error)?:
                     if error != .cancelled { context.trace(.note("\(entry.target): \(error)")) }
                 }
@@ -91,8 +107,14 @@ package struct ProbePlugin: ProviderPlugin {
 
         try Task.checkCancellation()
 
-        let incoming = found.filter { !$0.entry.outgoing }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        let outgoing = found.filter { $0.entry.outgoing }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        // A settled direction lists its unbeatable server alone, whatever else finished in time.
+        func list(_ outgoing: Bool) -> [Found] {
+            let slot = outgoing ? 1 : 0
+            return found.filter { $0.entry.outgoing == outgoing && (settled[slot] == nil || $0.key.last == settled[slot]) }
+                .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        }
+        let incoming = list(false)
+        let outgoing = list(true)
         guard let bestIn = incoming.first, let bestOut = outgoing.first else {
             let missing = incoming.isEmpty ? "incoming (IMAP/POP3)" : "outgoing (SMTP submission)"
             return .notFound("no \(missing) server answered on the usual hostnames of \(domain)")

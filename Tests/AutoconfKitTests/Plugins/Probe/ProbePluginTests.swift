@@ -121,10 +121,55 @@ import Testing
     }
 }
 
+@Suite struct ProbeSettledTests {
+    /// `imap.D:993` and `smtp.D:465` validate: nothing can rank above them, so the slow STARTTLS
+    /// ports (their greeting comes after 2 s here) are not waited for, and never listed, even
+    /// when they are fast: the answer does not depend on which probe finished first.
+    @Test func theMostPreferredValidatedServersSettleTheAnswer() async throws {
+        let dns = try await DNSTestServer.dnsmasq([])
+        let map = ProbePluginTests.map
+        for delay in [2000, 0] {
+            let names = ["imap.settle\(delay).test", "smtp.settle\(delay).test"]
+            let mail = try await MailTestServer.start([
+                .init("imaps", "imap", .implicit), .init("imap", "imap", .starttls, delayMilliseconds: delay),
+                .init("smtps", "smtp", .implicit), .init("sub", "smtp", .starttls, delayMilliseconds: delay),
+            ], names: names)
+            let start = ContinuousClock.now
+            let result = try await resolve("a@settle\(delay).test", plugins: [ProbePlugin()], dns: dns, connectTo: [
+                map(names[0], 993, mail, "imaps"), map(names[0], 143, mail, "imap"),
+                map(names[1], 465, mail, "smtps"), map(names[1], 587, mail, "sub"),
+            ])
+            let best = try #require(result.best)
+            #expect(best.configuration.incoming.map(\.endpoint) == ["\(names[0]):993"])
+            #expect(best.configuration.outgoing.map(\.endpoint) == ["\(names[1]):465"])
+            if delay > 0 { #expect(ContinuousClock.now - start < .milliseconds(1500)) }
+        }
+    }
+
+    /// When the most preferred server is not there, every probe is waited for as before.
+    @Test func withoutTheMostPreferredServerEveryProbeIsWaitedFor() async throws {
+        let dns = try await DNSTestServer.dnsmasq([])
+        let map = ProbePluginTests.map
+        let names = ["imap.unsettled.test", "smtp.unsettled.test"]
+        let mail = try await MailTestServer.start([
+            .init("imap", "imap", .starttls, delayMilliseconds: 300), .init("smtps", "smtp", .implicit),
+            .init("sub", "smtp", .starttls, delayMilliseconds: 300),
+        ], names: names)
+        let result = try await resolve("a@unsettled.test", plugins: [ProbePlugin()], dns: dns, connectTo: [
+            map(names[0], 143, mail, "imap"), map(names[1], 465, mail, "smtps"), map(names[1], 587, mail, "sub"),
+        ])
+        let best = try #require(result.best)
+        #expect(best.configuration.incoming.map(\.endpoint) == ["\(names[0]):143"])
+        // Outgoing is settled by 465 and lists it alone; incoming waited for 143.
+        #expect(best.configuration.outgoing.map(\.endpoint) == ["\(names[1]):465"])
+    }
+}
+
 @Suite struct ProbeDeterminismTests {
     @Test func repeatedProbingGivesIdenticalAnswers() async throws {
         // POP3 used to be listed or not depending on which probe finished before the plugin
-        // stopped: every probe of a resolved name is now waited for.
+        // stopped: every probe of a resolved name is now waited for. (Incoming IMAPS is on
+        // mail.D, not imap.D, so incoming is not settled by its most preferred server.)
         let names = ["mail.probe9.test", "imap.probe9.test", "pop.probe9.test", "smtp.probe9.test"]
         let mail = try await MailTestServer.start([
             .init("imap", "imap", .starttls), .init("imaps", "imap", .implicit), .init("pop", "pop3", .starttls),
@@ -133,7 +178,7 @@ import Testing
         let dns = try await DNSTestServer.dnsmasq([])
         let map = ProbePluginTests.map
         let connectTo = [
-            map("imap.probe9.test", 993, mail, "imaps"), map("mail.probe9.test", 143, mail, "imap"),
+            map("mail.probe9.test", 993, mail, "imaps"), map("mail.probe9.test", 143, mail, "imap"),
             map("pop.probe9.test", 995, mail, "pops"), map("mail.probe9.test", 110, mail, "pop"),
             map("smtp.probe9.test", 465, mail, "smtps"), map("mail.probe9.test", 587, mail, "sub"),
         ]
