@@ -36,8 +36,9 @@ let package = Package(
     targets: [
         // Headers only, and a C target rather than a system library: libxml2 (with ICU, liblzma, libz,
         // libstdc++ behind it) cost every process ~2 ms at startup when linked, so Formats/XML
-        // dlopens libxml2.so.2 at the first parse or serialization (Formats/XML/LibXML.swift).
-        // pkg-config would add -lxml2, and a system library cannot have an
+        // dlopens libxml2.so.2 at the first parse or serialization (Formats/XML/LibXML.swift), and
+        // an offline lookup needs neither: the bundled provider files are embedded already parsed
+        // (ProviderEmbedder). pkg-config would add -lxml2, and a system library cannot have an
         // include path of its own; libxml2's headers are in /usr/include/libxml2 (libxml2-dev), not
         // on the default path. So include/libxml links to /usr/include/libxml2/libxml, and
         // include/ is the public header path SwiftPM passes (-I) to every target importing the

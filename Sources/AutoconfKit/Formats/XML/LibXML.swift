@@ -2,8 +2,9 @@ import CLibXML2
 
 /// libxml2, loaded at first use instead of linked. Debian's libxml2 brings ICU (libicuuc and its
 /// 30 MB libicudata), liblzma, libz and libstdc++: a C program that merely links it takes ~2.7 ms
-/// to start instead of ~0.9 ms, and every `autoconf` run paid that, even one that never touches
-/// XML. The first parse or serialization `dlopen`s `libxml2.so.2` (the runtime package's soname) and
+/// to start instead of ~0.9 ms, and every `autoconf` run paid that, although an offline lookup
+/// reads its bundled provider file from a tree parsed at build time and needs no XML parser. The
+/// first parse or serialization `dlopen`s `libxml2.so.2` (the runtime package's soname) and
 /// resolves, once, the functions used in Formats/XML; the library is never unloaded.
 ///
 /// `shared` is a `static let`, so loading, symbol lookup and `xmlInitParser` run once and
