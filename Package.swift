@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Each C library is a thin system-library target: a modulemap, one shim header, pkg-config and the
-/// Debian package that provides it (CCurl and COpenSSL, loaded at run time, have no pkg-config: see below). The Swift wrappers in
+/// Debian package that provides it (CCurl, COpenSSL, CUnbound and CLibXML2, loaded at run time, have no pkg-config: see below). The Swift wrappers in
 /// AutoconfKit/Net import them, and Formats/XML (libxml2); Verify/ imports CCurl only to read
 /// `CURLcode` values.
 func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
@@ -34,7 +34,16 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
-        systemLibrary("CLibXML2", pkgConfig: "libxml-2.0", apt: "libxml2-dev"),
+        // Headers only, and a C target rather than a system library: libxml2 (with ICU, liblzma, libz,
+        // libstdc++ behind it) cost every process ~2 ms at startup when linked, so Formats/XML
+        // dlopens libxml2.so.2 at the first parse or serialization (Formats/XML/LibXML.swift), and
+        // an offline lookup needs neither: the bundled provider files are embedded already parsed
+        // (ProviderEmbedder). pkg-config would add -lxml2, and a system library cannot have an
+        // include path of its own; libxml2's headers are in /usr/include/libxml2 (libxml2-dev), not
+        // on the default path. So include/libxml links to /usr/include/libxml2/libxml, and
+        // include/ is the public header path SwiftPM passes (-I) to every target importing the
+        // module. include/shim.h switches ICU off (its UErrorCode clashes with Foundation's).
+        .target(name: "CLibXML2", path: "Sources/CLibXML2"),
         systemLibrary("CLibIDN2", pkgConfig: "libidn2", apt: "libidn2-dev"),
         systemLibrary("CLibPSL", pkgConfig: "libpsl", apt: "libpsl-dev"),
         // Headers only: no pkg-config (which would add -lcurl) and no `link` in its modulemap.

@@ -38,7 +38,12 @@ public struct ConfigXMLReader: Sendable {
     /// protocol submits mail itself). A provider that declares `<unsupported>` is accepted without
     /// servers.
     public func read(_ data: [UInt8], source: String) throws(XMLParseError) -> Document {
-        let root = try HardenedXMLParser.parse(data, source: source, maximumSize: maximumSize)
+        try read(root: HardenedXMLParser.parse(data, source: source, maximumSize: maximumSize), source: source)
+    }
+
+    /// Validates a document already parsed (the bundled provider files, parsed at build time:
+    /// BundledProviders), exactly as `read(_:source:)` does after parsing.
+    package func read(root: XMLElement, source: String) throws(XMLParseError) -> Document {
         guard root.name == "clientConfig" else {
             throw XMLParseError(source: source, line: root.line, message: "root element is <\(root.name)>, expected <clientConfig>")
         }

@@ -17,6 +17,9 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     /// as a lookup returns them). Every value is validated for the target format first.
     public func export(_ configuration: EmailConfiguration, email: EmailAddress, realName: String? = nil) throws(ExportError) -> [ExportedFile] {
         let account = ExportAccount(email: email, realName: realName, configuration: configuration)
+        if self == .thunderbird || self == .mobileconfig, let problem = XMLSerializer.unavailable {
+            throw ExportError(format: rawValue, field: "XML", problem: problem)
+        }
         switch self {
         case .thunderbird: return [ExportedFile(suggestedPath: "config-v1.1.xml", contents: ConfigXMLWriter.document(for: configuration))]
         case .aerc: return [try AercExporter.export(account)]

@@ -7,13 +7,13 @@ import Foundation
 
 /// Hardened XML parsing on libxml2 for documents from the network: no network access, no DTD
 /// loading, no entity substitution (any DOCTYPE is refused outright, which also stops XXE and
-/// "billion laughs"), a size cap before parsing and libxml2's own depth limit.
+/// "billion laughs"), a size cap before parsing and libxml2's own depth limit. libxml2 is loaded at
+/// the first parse (LibXML); without it every parse fails with a one-line error.
 @usableFromInline package enum HardenedXMLParser {
     /// 1 MiB: the largest real autoconfig document is a few KiB.
     @usableFromInline package static let defaultMaximumSize = 1 << 20
 
     package static func parse(_ data: [UInt8], source: String, maximumSize: Int = defaultMaximumSize) throws(XMLParseError) -> XMLElement {
-        LibXML.ensureInitialized()
         guard data.count <= maximumSize else {
             throw XMLParseError(source: source, line: nil, message: "document is \(data.count) bytes, larger than the \(maximumSize)-byte limit")
         }
@@ -28,45 +28,49 @@ import Foundation
         if let line = lineOfDoctype(in: data) {
             throw XMLParseError(source: source, line: line, message: "document type declarations (DOCTYPE/ENTITY) are not allowed")
         }
-        guard let context = xmlNewParserCtxt() else {
+        let xml: LibXML
+        do throws(LibXML.LoadError) { xml = try LibXML.load() } catch {
+            throw XMLParseError(source: source, line: nil, message: error.description)
+        }
+        guard let context = xml.newParserCtxt() else {
             throw XMLParseError(source: source, line: nil, message: "out of memory")
         }
-        defer { xmlFreeParserCtxt(context) }
+        defer { xml.freeParserCtxt(context) }
         // No XML_PARSE_NOENT (entity substitution), no XML_PARSE_DTDLOAD, no XML_PARSE_HUGE.
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOBLANKS.rawValue)
         // Collect the first error through the structured handler: libxml2 keeps parsing after a
         // fatal error, so its "last error" often describes the end of the file instead of the cause.
         let collector = ErrorCollector()
-        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(collector).toOpaque()) { userData, error in
+        xml.setStructuredErrorFunc(Unmanaged.passUnretained(collector).toOpaque()) { userData, error in
             guard let userData, let error else { return }
             let collector = Unmanaged<ErrorCollector>.fromOpaque(userData).takeUnretainedValue()
             guard collector.first == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
             collector.first = (Int(error.pointee.line), error.pointee.message.map { String(cString: $0) } ?? "")
         }
-        defer { xmlSetStructuredErrorFunc(nil, nil) }
+        defer { xml.setStructuredErrorFunc(nil, nil) }
         let document = data.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { pointer in
-                xmlCtxtReadMemory(context, pointer, Int32(buffer.count), nil, nil, options)
+                xml.ctxtReadMemory(context, pointer, Int32(buffer.count), nil, nil, options)
             }
         }
         guard let document else {
             if let (line, message) = collector.first {
                 throw XMLParseError(source: source, line: line, message: oneLine(message, fallback: "not well-formed XML"))
             }
-            throw lastError(context, source: source, fallback: "not well-formed XML")
+            throw lastError(xml, context, source: source, fallback: "not well-formed XML")
         }
-        defer { xmlFreeDoc(document) }
+        defer { xml.freeDoc(document) }
         if document.pointee.intSubset != nil {
             throw XMLParseError(source: source, line: nil, message: "document type declarations are not allowed")
         }
-        guard let root = xmlDocGetRootElement(document) else {
+        guard let root = xml.docGetRootElement(document) else {
             throw XMLParseError(source: source, line: nil, message: "document has no root element")
         }
-        return copy(root)
+        return copy(root, lineOf: xml.getLineNo)
     }
 
-    private static func lastError(_ context: xmlParserCtxtPtr, source: String, fallback: String) -> XMLParseError {
-        guard let error = xmlCtxtGetLastError(context), let message = error.pointee.message else {
+    private static func lastError(_ xml: LibXML, _ context: xmlParserCtxtPtr, source: String, fallback: String) -> XMLParseError {
+        guard let error = xml.ctxtGetLastError(context), let message = error.pointee.message else {
             return XMLParseError(source: source, line: nil, message: fallback)
         }
         return XMLParseError(source: source, line: Int(error.pointee.line), message: oneLine(String(cString: message), fallback: fallback))
@@ -125,7 +129,7 @@ import Foundation
     }
 
     /// Iterative copy (no recursion on attacker-controlled depth beyond libxml2's own limit).
-    private static func copy(_ root: xmlNodePtr) -> XMLElement {
+    private static func copy(_ root: xmlNodePtr, lineOf: autoconf_xmlGetLineNo_fn) -> XMLElement {
         func shallow(_ node: xmlNodePtr) -> XMLElement {
             var attributes: [String: String] = [:]
             var attribute = node.pointee.properties
@@ -140,7 +144,7 @@ import Foundation
                 attributes[name] = value
                 attribute = current.pointee.next
             }
-            return XMLElement(name: string(node.pointee.name), attributes: attributes, line: Int(xmlGetLineNo(node)))
+            return XMLElement(name: string(node.pointee.name), attributes: attributes, line: Int(lineOf(node)))
         }
         // Depth-first with an explicit stack of (node, element-in-progress).
         var stack: [(xmlNodePtr, XMLElement)] = [(root, shallow(root))]

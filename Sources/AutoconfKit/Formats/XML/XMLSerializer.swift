@@ -7,37 +7,44 @@ import Foundation
 
 /// Serializes an `XMLElement` tree through libxml2, which does all escaping. Characters that XML
 /// 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/U+FFFF) are dropped first, so the output always parses.
+/// libxml2 is loaded at the first serialization (LibXML); without it the result is empty, and
+/// callers that can report it check `unavailable` first.
 package enum XMLSerializer {
     package static func serialize(_ root: XMLElement) -> String {
-        LibXML.ensureInitialized()
-        guard let document = xmlNewDoc("1.0") else { return "" }
-        defer { xmlFreeDoc(document) }
-        let rootNode = makeNode(root)
-        xmlDocSetRootElement(document, rootNode)
+        guard case .success(let xml) = LibXML.shared, let document = xml.newDoc("1.0") else { return "" }
+        defer { xml.freeDoc(document) }
+        let rootNode = makeNode(root, xml)
+        _ = xml.docSetRootElement(document, rootNode)
         var buffer: UnsafeMutablePointer<xmlChar>?
         var size: Int32 = 0
-        xmlDocDumpFormatMemoryEnc(document, &buffer, &size, "UTF-8", 1)
+        xml.docDumpFormatMemoryEnc(document, &buffer, &size, "UTF-8", 1)
         guard let buffer else { return "" }
         defer { free(buffer) }  // libxml2 allocates with malloc by default
         return String(cString: buffer)
     }
 
-    /// Element and attribute names must be XML NCNames (checked by libxml2): a name made of
-    /// remote data such as `x><hostname>…` would otherwise inject markup. Invalid ones are dropped.
-    static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 256 && !name.utf8.contains(0) && xmlValidateNCName(name, 0) == 0
+    /// Why `serialize` cannot work (libxml2 missing), as one line; nil when it can.
+    package static var unavailable: String? {
+        if case .failure(let error) = LibXML.shared { return error.description }
+        return nil
     }
 
-    private static func makeNode(_ element: XMLElement) -> xmlNodePtr {
-        let node = xmlNewNode(nil, isValidName(element.name) ? element.name : "invalid")!
-        for (name, value) in element.attributes.sorted(by: { $0.key < $1.key }) where isValidName(name) {
-            xmlNewProp(node, name, clean(value))
+    /// Element and attribute names must be XML NCNames (checked by libxml2): a name made of
+    /// remote data such as `x><hostname>…` would otherwise inject markup. Invalid ones are dropped.
+    private static func isValidName(_ name: String, _ xml: LibXML) -> Bool {
+        !name.isEmpty && name.utf8.count <= 256 && !name.utf8.contains(0) && xml.validateNCName(name, 0) == 0
+    }
+
+    private static func makeNode(_ element: XMLElement, _ xml: LibXML) -> xmlNodePtr {
+        let node = xml.newNode(nil, isValidName(element.name, xml) ? element.name : "invalid")!
+        for (name, value) in element.attributes.sorted(by: { $0.key < $1.key }) where isValidName(name, xml) {
+            _ = xml.newProp(node, name, clean(value))
         }
         if !element.text.isEmpty {
-            xmlNodeAddContent(node, clean(element.text))
+            xml.nodeAddContent(node, clean(element.text))
         }
-        for child in element.children where isValidName(child.name) {
-            xmlAddChild(node, makeNode(child))
+        for child in element.children where isValidName(child.name, xml) {
+            _ = xml.addChild(node, makeNode(child, xml))
         }
         return node
     }

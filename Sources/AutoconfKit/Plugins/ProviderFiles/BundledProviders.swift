@@ -5,18 +5,32 @@ import Foundation
 #endif
 import Synchronization
 
-/// The provider files compiled into the binary from `Providers/` (see Plugins/EmbedProviders).
-/// A lookup parses only the file its domain names, via the domain index built at compile time;
-/// the full catalog (for listing) is parsed on first use.
+/// The provider files compiled into the binary from `Providers/` (see Plugins/EmbedProviders),
+/// each with its element tree, parsed at build time: a lookup reads only the file its domain
+/// names, via the domain index built at compile time, and runs no XML parser for it; the full
+/// catalog (for listing) is read on first use.
 package enum BundledProviders {
     package static var files: [(name: String, contents: String)] { BundledProviderData.files }
 
-    /// Every bundled file, parsed.
+    /// Every bundled file, read.
     package static let catalog: ProviderCatalog = {
         var catalog = ProviderCatalog()
-        for file in BundledProviderData.files { catalog.add(file.contents, source: "bundled:\(file.name)") }
+        for number in BundledProviderData.files.indices { add(number, to: &catalog) }
         return catalog
     }()
+
+    /// The element tree of file `number`, as HardenedXMLParser would parse its contents.
+    package static func tree(_ number: Int) -> XMLElement? { EmbeddedXMLTree.decode(BundledProviderData.trees[number]) }
+
+    static func add(_ number: Int, to catalog: inout ProviderCatalog) {
+        let source = "bundled:\(BundledProviderData.files[number].name)"
+        if let root = tree(number) {
+            catalog.add(tree: root, source: source)
+        } else {
+            // Only a damaged build gets here (EmbeddedXMLTreeTests decodes every tree): parse the text.
+            catalog.add(BundledProviderData.files[number].contents, source: source)
+        }
+    }
 
     /// Per-domain access that parses one file at a time.
     package static let index = BundledProviderIndex()
@@ -50,8 +64,7 @@ package final class BundledProviderIndex: ProviderDefinitions, Sendable {
         return parsed.withLock { parsed in
             if let cached = parsed[file] { return cached }
             var catalog = ProviderCatalog()
-            let data = BundledProviderData.files[file]
-            catalog.add(data.contents, source: "bundled:\(data.name)")
+            BundledProviders.add(file, to: &catalog)
             let entry = catalog.entries.first
             parsed[file] = entry
             return entry

@@ -31,8 +31,17 @@ package struct ProviderCatalog: ProviderDefinitions {
     /// Adds a document; later additions do not override earlier ones for the same domain, so add
     /// the winning source first.
     package mutating func add(_ text: String, source: String) {
+        add(source: source) { () throws(XMLParseError) in try ConfigXMLReader().read(text, source: source) }
+    }
+
+    /// Adds a document parsed at build time (EmbeddedXMLTree), read as `add(_:source:)` reads text.
+    package mutating func add(tree root: XMLElement, source: String) {
+        add(source: source) { () throws(XMLParseError) in try ConfigXMLReader().read(root: root, source: source) }
+    }
+
+    private mutating func add(source: String, _ read: () throws(XMLParseError) -> ConfigXMLReader.Document) {
         do {
-            let document = try ConfigXMLReader().read(text, source: source)
+            let document = try read()
             add(Entry(configuration: document.configuration, source: source, warnings: document.warnings))
         } catch {
             errors.append(error.description)

@@ -1,0 +1,38 @@
+import AutoconfTestSupport
+import Foundation
+import Testing
+
+/// What the process maps at startup. libxml2 (and ICU behind it) is dlopened by the first XML
+/// parse or serialization, and the bundled provider files are embedded already parsed, so an
+/// offline lookup of a bundled domain never maps it. LD_DEBUG=libs makes the dynamic loader say
+/// which libraries it loads.
+@Suite struct StartupCLITests {
+    @Test func anOfflineLookupOfABundledDomainLoadsNoXMLParser() async throws {
+        var environment = CLITests.environment()
+        environment["LD_DEBUG"] = "libs"
+        let offline = try await runCommandAsync(TestPaths.autoconfBinary.path, ["lookup", "alice@gmail.com", "--offline"], environment: environment)
+        #expect(offline.status == 0)
+        #expect(offline.stdout.contains("imap.gmail.com"))
+        #expect(offline.stderr.contains("libc.so"))  // the loader did report
+        #expect(!offline.stderr.contains("libxml2"), "\(offline.stderr)")
+        #expect(!offline.stderr.contains("libicu"), "\(offline.stderr)")
+
+        // A user provider file is parsed at run time: libxml2 is loaded then, and the lookup works.
+        let configHome = TestPaths.temporaryDirectory("xdg-startup")
+        let providers = configHome.appendingPathComponent("autoconf/providers")
+        try FileManager.default.createDirectory(at: providers, withIntermediateDirectories: true)
+        try ProviderCatalogTests_file(id: "corp", domains: ["corp.example"], host: "mail.corp.example")
+            .write(to: providers.appendingPathComponent("corp.xml"), atomically: true, encoding: .utf8)
+        var parsing = CLITests.environment(configHome: configHome)
+        parsing["LD_DEBUG"] = "libs"
+        let user = try await runCommandAsync(TestPaths.autoconfBinary.path, ["lookup", "x@corp.example", "--offline"], environment: parsing)
+        #expect(user.status == 0, "\(user.stderr.suffix(2000))")
+        #expect(user.stdout.contains("mail.corp.example"))
+        #expect(user.stderr.contains("libxml2.so.2"))
+
+        // So does writing XML.
+        let xml = try await runCommandAsync(TestPaths.autoconfBinary.path, ["lookup", "alice@gmail.com", "--offline", "--format", "xml"], environment: CLITests.environment())
+        #expect(xml.status == 0)
+        #expect(xml.stdout.contains("<hostname>imap.gmail.com</hostname>"))
+    }
+}
