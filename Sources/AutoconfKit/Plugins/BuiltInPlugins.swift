@@ -47,11 +47,18 @@ package enum BuiltInPlugins {
         let prober = MailProber(caFile: options.caFile, overrides: overrides)
         services[MailProberKey.self] = prober
         services[NetworkWarmUpKey.self] = NetworkWarmUp { asksRecords in
-            // Before libcurl's dlopen: threads cannot be created while it holds the loader's lock.
-            if options.dnsServers.isEmpty { ResolverThreads.shared.start() }
-            dns.prepare(records: asksRecords)
-            CurlLibrary.preload()
-            http.prepare()
+            // On a thread of its own, so the plugins' first requests go out while it runs: it
+            // makes the threads first and then starts the loads, which wait for it (LoaderGate).
+            LoaderGate.hold()
+            let warmUp: @Sendable () -> Void = {
+                if options.dnsServers.isEmpty { ResolverThreads.shared.start() }
+                dns.prepare(records: asksRecords)
+                LoaderGate.release()
+                CurlLibrary.preload()
+                LibXML.preload()  // every fetched document is XML
+                http.prepare()
+            }
+            if DetachedThread.tryStart(name: "autoconf-warm", warmUp) != 0 { warmUp() }
         }
         return services
     }

@@ -30,6 +30,19 @@ final class LibXML: @unchecked Sendable {  // immutable after init; the library 
 
     static func load() throws(LoadError) -> LibXML { try shared.get() }
 
+    /// `shared`, made on a thread of its own: the network warm-up starts it beside libcurl's
+    /// load, and the sources that fetch XML await `ready()` before they write a request or parse
+    /// a response, so a cooperative thread never sits in this dlopen (or behind libcurl's, which
+    /// holds the loader's lock for ~15 ms).
+    private static let background = BackgroundValue<Bool>(name: "autoconf-xml") {
+        if case .success = shared { return true }
+        return false
+    }
+
+    static func preload() { background.start() }
+
+    static func ready() async { _ = await background.value() }
+
     private let initParser: autoconf_xmlInitParser_fn
     let newParserCtxt: autoconf_xmlNewParserCtxt_fn
     let freeParserCtxt: autoconf_xmlFreeParserCtxt_fn

@@ -225,36 +225,55 @@ final class SystemAddressLookup: Sendable {
 }
 
 /// The threads getaddrinfo runs on. `count` are made once per process before libcurl is loaded
-/// (the resolver's network warm-up starts them first): a thread created while a dlopen runs cannot
-/// be created until the dynamic loader's lock is free (its TLS is allocated under that lock),
-/// which made every resolution wait for libcurl's load. A resolution that finds no idle thread
-/// gets a thread of its own, as in libcurl's threaded resolver, so names whose DNS hangs never
-/// hold up the others.
+/// (the network warm-up makes them first, see `LoaderGate`): a thread created while a dlopen runs
+/// cannot be created until the dynamic loader's lock is free, which made every resolution wait for
+/// libcurl's load. A resolution submitted while they are being made waits for the first of them
+/// that is ready; one that finds no thread idle or coming gets a thread of its own, as in
+/// libcurl's threaded resolver, so names whose DNS hangs never hold up the others.
 final class ResolverThreads: Sendable {
     static let shared = ResolverThreads(count: 8)
 
     private struct State {
         var queue: [@Sendable () -> Void] = []
         var idle = 0
+        /// Threads being made that will take jobs.
+        var coming = 0
         var started = false
     }
     private let count: Int
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
+    /// Entered while the threads are being made.
+    private let making = DispatchGroup()
 
     init(count: Int) { self.count = count }
 
-    /// Makes the threads unless that is done; returns at once.
+    /// Makes the threads unless that is done; returns when they are made (by this call or the
+    /// one already making them), so a load started next cannot hold up their creation.
     func start() {
-        let first = state.withLock { state -> Bool in
-            defer { state.started = true }
-            return !state.started
-        }
-        guard first else { return }
+        if state.withLock({ claim(&$0) }) { makeThreads() } else { making.wait() }
+    }
+
+    /// True (the threads then counted as coming) for the one caller that is to make them.
+    private func claim(_ state: inout State) -> Bool {
+        guard !state.started else { return false }
+        state.started = true
+        state.coming = count
+        making.enter()
+        return true
+    }
+
+    private func makeThreads() {
+        defer { making.leave() }
         for index in 0..<count {
             let created = DetachedThread.tryStart(name: "autoconf-gai\(index)") { [self] in
+                var first = true
                 while true {
-                    state.withLock { $0.idle += 1 }
+                    state.withLock { state in
+                        state.idle += 1
+                        if first { state.coming -= 1 }
+                    }
+                    first = false
                     available.wait()
                     let job = state.withLock { state -> (@Sendable () -> Void)? in
                         state.idle -= 1
@@ -263,23 +282,34 @@ final class ResolverThreads: Sendable {
                     job?()
                 }
             }
-            if created != 0 { break }
+            if created != 0 {
+                // Out of threads: jobs queued for the ones that never came run here, not never.
+                let orphans = state.withLock { state -> [@Sendable () -> Void] in
+                    state.coming -= count - index
+                    let excess = max(0, state.queue.count - state.idle - state.coming)
+                    defer { state.queue.removeLast(excess) }
+                    return Array(state.queue.suffix(excess))
+                }
+                for job in orphans { job() }
+                return
+            }
         }
     }
 
     /// Runs `job` on an idle resolver thread, else on a thread of its own; false when no thread
     /// could be had.
     func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-        start()
-        let queued = state.withLock { state -> Bool in
-            guard state.idle > state.queue.count else { return false }
+        // Queued before the threads are made (when this call is the one to make them), so the
+        // first thread takes it at once.
+        let (queued, makes) = state.withLock { state -> (Bool, Bool) in
+            let makes = claim(&state)
+            guard state.idle + state.coming > state.queue.count else { return (false, makes) }
             state.queue.append(job)
-            return true
+            return (true, makes)
         }
-        if queued {
-            available.signal()
-            return true
-        }
+        if queued { available.signal() }
+        if makes { makeThreads() }
+        if queued { return true }
         return DetachedThread.tryStart(name: "autoconf-gai", job) == 0
     }
 }

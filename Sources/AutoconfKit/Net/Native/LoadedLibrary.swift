@@ -20,6 +20,7 @@ struct LoadedLibrary {
     /// RTLD_LOCAL: the library's symbols stay out of the global namespace (a soname already loaded,
     /// such as libssl.so.3 for libcurl, is still reused).
     init(soname: String, displayName: String, package: String) throws(LoadError) {
+        LoaderGate.waitBeforeLoading()
         guard let handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL) else {
             throw LoadError(description: "\(displayName) is not installed (\(Self.lastError(soname))); install the \(package) package")
         }

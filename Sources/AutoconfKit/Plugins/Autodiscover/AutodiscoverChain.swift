@@ -98,6 +98,9 @@ struct AutodiscoverChain: Sendable {
 
     private func post(_ url: String, address: EmailAddress, defaultUsername: String) async -> PostResult {
         context.trace(.sourceTried("POST \(url)"))
+        // libxml2 writes the body: the host is resolved while it loads off the pool.
+        (http as? any HTTPPreparing)?.prepare(HTTPRequest(.post, url: url))
+        await LibXML.ready()
         let request = HTTPRequest(
             .post, url: url, headers: ["Content-Type": AutodiscoverRequestWriter.contentType, "Accept": "text/xml, application/xml"],
             body: AutodiscoverRequestWriter.request(for: address.address), timeout: requestTimeout)

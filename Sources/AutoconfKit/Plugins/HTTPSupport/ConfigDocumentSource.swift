@@ -39,6 +39,7 @@ struct ConfigDocumentSource: Sendable {
             return .failed(PluginFailure(.invalidData, "\(response.url): \(problem)"))
         }
         let document: ConfigXMLReader.Document
+        await LibXML.ready()
         do {
             document = try ConfigXMLReader().read(response.body, source: response.url)
         } catch {
