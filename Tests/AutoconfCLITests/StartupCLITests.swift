@@ -35,4 +35,35 @@ import Testing
         #expect(xml.status == 0)
         #expect(xml.stdout.contains("<hostname>imap.gmail.com</hostname>"))
     }
+
+    /// Without libxml2 (the library replaced by an empty file in a private mount namespace): a
+    /// bundled domain is still answered, XML output is a one-line error, and the sources that
+    /// write or read XML say why they cannot instead of sending an empty Autodiscover request.
+    @Test func withoutLibxml2TheLookupSaysWhatIsMissing() async throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else {
+            print("skipping: needs root and unshare(1) for a private mount namespace")
+            return
+        }
+        let library = URL(fileURLWithPath: "/lib/x86_64-linux-gnu/libxml2.so.2").resolvingSymlinksInPath().path
+        guard FileManager.default.fileExists(atPath: library) else {
+            print("skipping: libxml2.so.2 is not where Debian puts it")
+            return
+        }
+        func withoutLibxml2(_ arguments: [String]) async throws -> CommandResult {
+            try await runCommandAsync("/usr/bin/unshare", ["-m", "-n", "/bin/sh", "-c", "mount --bind /dev/null \"$0\" && exec \"$@\"", library,
+                                                          TestPaths.autoconfBinary.path] + arguments, environment: CLITests.environment())
+        }
+        let bundled = try await withoutLibxml2(["lookup", "alice@gmail.com", "--offline"])
+        #expect(bundled.status == 0, "\(bundled.stderr)")
+        #expect(bundled.stdout.contains("imap.gmail.com"))
+
+        let xml = try await withoutLibxml2(["lookup", "alice@gmail.com", "--offline", "--format", "xml"])
+        #expect(xml.status == 2, "\(xml.stdout)\(xml.stderr)")
+        #expect(xml.stderr.contains("libxml2 is not installed"), "\(xml.stderr)")
+        #expect(xml.stderr.split(separator: "\n").count == 1, "\(xml.stderr)")
+
+        let autodiscover = try await withoutLibxml2(["lookup", "alice@example.test", "--no-user-providers", "--plugins", "autodiscover", "--json"])
+        #expect(autodiscover.stdout.contains("cannot write the request: libxml2 is not installed"), "\(autodiscover.stdout)\(autodiscover.stderr)")
+        #expect(!autodiscover.stdout.contains("network was unreachable"), "a missing library is not a network failure")
+    }
 }

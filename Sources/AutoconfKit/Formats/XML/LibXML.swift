@@ -43,6 +43,12 @@ final class LibXML: @unchecked Sendable {  // immutable after init; the library 
 
     static func ready() async { _ = await background.value() }
 
+    /// Why libxml2 cannot be used (not installed or not usable), as one line; nil when it can.
+    static var unavailable: String? {
+        if case .failure(let error) = shared { return error.description }
+        return nil
+    }
+
     private let initParser: autoconf_xmlInitParser_fn
     let newParserCtxt: autoconf_xmlNewParserCtxt_fn
     let freeParserCtxt: autoconf_xmlFreeParserCtxt_fn

@@ -24,10 +24,7 @@ package enum XMLSerializer {
     }
 
     /// Why `serialize` cannot work (libxml2 missing), as one line; nil when it can.
-    package static var unavailable: String? {
-        if case .failure(let error) = LibXML.shared { return error.description }
-        return nil
-    }
+    package static var unavailable: String? { LibXML.unavailable }
 
     /// Element and attribute names must be XML NCNames (checked by libxml2): a name made of
     /// remote data such as `x><hostname>…` would otherwise inject markup. Invalid ones are dropped.

@@ -101,6 +101,10 @@ struct AutodiscoverChain: Sendable {
         // libxml2 writes the body: the host is resolved while it loads off the pool.
         (http as? any HTTPPreparing)?.prepare(HTTPRequest(.post, url: url))
         await LibXML.ready()
+        // Never an empty POST: without libxml2 there is no request to send.
+        if let problem = LibXML.unavailable {
+            return .miss(.failed(PluginFailure(.configuration, "POST \(url): cannot write the request: \(problem)")))
+        }
         let request = HTTPRequest(
             .post, url: url, headers: ["Content-Type": AutodiscoverRequestWriter.contentType, "Accept": "text/xml, application/xml"],
             body: AutodiscoverRequestWriter.request(for: address.address), timeout: requestTimeout)

@@ -40,6 +40,9 @@ struct ConfigDocumentSource: Sendable {
         }
         let document: ConfigXMLReader.Document
         await LibXML.ready()
+        if let problem = LibXML.unavailable {
+            return .failed(PluginFailure(.configuration, "\(response.url): cannot read the document: \(problem)"))
+        }
         do {
             document = try ConfigXMLReader().read(response.body, source: response.url)
         } catch {
