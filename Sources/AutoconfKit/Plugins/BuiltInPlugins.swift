@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The built-in plugins in their default rank, and the shared services they use. This is the one
 /// place that names them; each network source adds its line here.
 ///
@@ -46,7 +48,11 @@ package enum BuiltInPlugins {
             ? ResolveFailureCheck(inner: systemResolving, resolver: resolver) : DNSResolvingHTTPClient(inner: http, resolver: resolver, overrides: overrides)
         let prober = MailProber(caFile: options.caFile, overrides: overrides)
         services[MailProberKey.self] = prober
+        let progress = WarmUpProgress()
         services[NetworkWarmUpKey.self] = NetworkWarmUp { asksRecords in
+            // Once per set of services (the service and batches share one across lookups), not a
+            // thread per lookup; again only when records are asked for the first time.
+            guard progress.claim(asksRecords ? .records : .hosts) else { return }
             // On a thread of its own, so the plugins' first requests go out while it runs: it
             // makes the threads first and then starts the loads, which wait for it (LoaderGate).
             LoaderGate.hold()
@@ -71,6 +77,26 @@ package enum BuiltInPlugins {
             guard let http = context.services[HTTPClientKey.self] else { return nil }
             let client = AutodiscoverV2Client(fetcher: http, baseURL: baseURL, timeout: timeout)
             return await client.isMicrosoft365Tenant(email, deadline: context.deadline)
+        }
+    }
+}
+
+/// How far the network warm-up of one set of services has gone.
+final class WarmUpProgress: Sendable {
+    enum Level: Int, Comparable, Sendable {
+        case none, hosts, records
+        static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    private let level = Mutex(Level.none)
+
+    /// True for the one caller that is to warm up to `needed` (`.hosts`: HTTP clients and address
+    /// resolution; `.records`: also the DNS record resolvers); false when that is done or under way.
+    func claim(_ needed: Level) -> Bool {
+        level.withLock { level in
+            guard level < needed else { return false }
+            level = needed
+            return true
         }
     }
 }

@@ -76,4 +76,19 @@ import Testing
         // Open again: no wait at all.
         LoaderGate.waitBeforeLoading()
     }
+
+    @Test func theWarmUpRunsOncePerServicesAndAgainOnlyForRecords() {
+        let progress = WarmUpProgress()
+        #expect(progress.claim(.hosts))
+        #expect(!progress.claim(.hosts), "the second lookup of the same services starts no thread")
+        #expect(progress.claim(.records), "a lookup that asks records prepares their resolver")
+        #expect(!progress.claim(.records))
+        #expect(!progress.claim(.hosts))
+        let concurrent = WarmUpProgress()
+        let claimed = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            if concurrent.claim(.records) { claimed.withLock { $0 += 1 } }
+        }
+        #expect(claimed.withLock { $0 } == 1)
+    }
 }
