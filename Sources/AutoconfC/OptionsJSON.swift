@@ -41,7 +41,7 @@ enum OptionsJSON {
         } catch {
             throw Failure("the options are not a JSON object: \(oneLine(error))")
         }
-        var reader = Reader(object: object)
+        let reader = Reader(object: object)
         for key in object.keys.sorted() where !keys.contains(key) {
             throw Failure("unknown option '\(key.prefix(80))' (known: \(keys.joined(separator: ", ")))")
         }

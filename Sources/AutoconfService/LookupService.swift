@@ -101,7 +101,7 @@ final class LookupService: Sendable {
         let body = request.body
         do {
             return try await withDeadline(configuration.readTimeout) {
-                var body = body
+                let body = body
                 var buffer = ByteBuffer()
                 for try await chunk in body {
                     guard buffer.readableBytes + chunk.readableBytes <= limit else {

@@ -190,7 +190,7 @@ package final class UnboundResolver: DNSResolving, @unchecked Sendable {
         found += (try? CaresParsers.txt(bytes, name: name).count) ?? 0
         found += (try? CaresParsers.ipv4(bytes, name: name).count) ?? 0
         found += (try? CaresParsers.ipv6(bytes, name: name).count) ?? 0
-        if let alias = try? CaresParsers.canonicalName(bytes, name: name) { found += alias == nil ? 0 : 1 }
+        if (try? CaresParsers.canonicalName(bytes, name: name)) != nil { found += 1 }
         if bytes.count >= 12 { _ = try? CaresResolver.check(status: 0, bytes: bytes, name: name) }
         let flags = bytes.first ?? 0
         let verdict = UnboundEventLoop.Answer(

@@ -213,7 +213,7 @@ final class SystemAddressLookup: Sendable {
             var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
             if let address = current.pointee.ai_addr,
                getnameinfo(address, current.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
-                let text = String(cString: buffer)
+                let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 // A scoped (link-local) address cannot be written as a curl pin: leave the host to curl.
                 if text.contains("%") { return .failed }
                 if !addresses.contains(text) { addresses.append(text) }
