@@ -6,7 +6,7 @@ import Testing
 @Suite struct LibXMLTests {
     @Test func loadsOnceForTheProcess() throws {
         #expect(try LibXML.load() === LibXML.load())
-        #expect(XMLSerializer.unavailable == nil)
+        #expect(LibXML.unavailable == nil)
     }
 
     @Test func missingLibraryIsAOneLineError() {

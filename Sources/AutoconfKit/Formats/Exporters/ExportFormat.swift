@@ -17,7 +17,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     /// as a lookup returns them). Every value is validated for the target format first.
     public func export(_ configuration: EmailConfiguration, email: EmailAddress, realName: String? = nil) throws(ExportError) -> [ExportedFile] {
         let account = ExportAccount(email: email, realName: realName, configuration: configuration)
-        if self == .thunderbird || self == .mobileconfig, let problem = XMLSerializer.unavailable {
+        if self == .thunderbird || self == .mobileconfig, let problem = LibXML.unavailable {
             throw ExportError(format: rawValue, field: "XML", problem: problem)
         }
         switch self {

@@ -8,7 +8,7 @@ import Foundation
 /// Serializes an `XMLElement` tree through libxml2, which does all escaping. Characters that XML
 /// 1.0 cannot carry (C0 controls but tab/LF/CR, U+FFFE/U+FFFF) are dropped first, so the output always parses.
 /// libxml2 is loaded at the first serialization (LibXML); without it the result is empty, and
-/// callers that can report it check `unavailable` first.
+/// callers that can report it check `LibXML.unavailable` first.
 package enum XMLSerializer {
     package static func serialize(_ root: XMLElement) -> String {
         guard case .success(let xml) = LibXML.shared, let document = xml.newDoc("1.0") else { return "" }
@@ -22,9 +22,6 @@ package enum XMLSerializer {
         defer { free(buffer) }  // libxml2 allocates with malloc by default
         return String(cString: buffer)
     }
-
-    /// Why `serialize` cannot work (libxml2 missing), as one line; nil when it can.
-    package static var unavailable: String? { LibXML.unavailable }
 
     /// Element and attribute names must be XML NCNames (checked by libxml2): a name made of
     /// remote data such as `x><hostname>…` would otherwise inject markup. Invalid ones are dropped.
